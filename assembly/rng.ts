@@ -1,0 +1,157 @@
+// MT19937 with numpy's legacy RandomState draws (rand, randn, bounded integers, permutation).
+// The state lives in static memory: one generator per instance, exactly like np.random.seed().
+// Outputs are produced a block of 624 at a time (twist and tempering in SIMD) and served from a buffer.
+
+const N: i32 = 624;
+const M: i32 = 397;
+const MATRIX_A: u32 = 0x9908b0df;
+const UPPER: u32 = 0x80000000;
+const LOWER: u32 = 0x7fffffff;
+
+const key: usize = memory.data(N * 4, 16);
+const out: usize = memory.data(N * 4, 16);
+let pos: i32 = N;
+let hasGauss: bool = false;
+let gaussCache: f64 = 0;
+
+/** Seed like init_genrand (numpy's legacy integer seeding) and clear the cached gaussian. */
+export function rngSeed(seed: u32): void {
+  let s = seed;
+  for (let i = 0; i < N; i++) {
+    store<u32>(key + (<usize>i << 2), s);
+    s = 1812433253 * (s ^ (s >> 30)) + <u32>(i + 1);
+  }
+  pos = N;
+  hasGauss = false;
+  gaussCache = 0;
+}
+
+// One twist step for element i, given the already-correct neighbour value.
+// @ts-ignore: decorator
+@inline function mix(ki: u32, kNext: u32, kFar: u32): u32 {
+  const y = (ki & UPPER) | (kNext & LOWER);
+  return kFar ^ (y >> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+}
+
+// @ts-ignore: decorator
+@inline function mixV(ki: v128, kNext: v128, kFar: v128): v128 {
+  const y = v128.or(v128.and(ki, i32x4.splat(<i32>UPPER)), v128.and(kNext, i32x4.splat(<i32>LOWER)));
+  const odd = i32x4.sub(i32x4.splat(0), v128.and(y, i32x4.splat(1)));
+  return v128.xor(v128.xor(kFar, i32x4.shr_u(y, 1)), v128.and(odd, i32x4.splat(<i32>MATRIX_A)));
+}
+
+// Regenerate the 624-word state and temper it into `out`. Lanes read key[i+1] before it is
+// rewritten and key[i+M-N] after it was, exactly as the scalar loop does (the distances exceed 4).
+function refill(): void {
+  let i = 0;
+  for (; i + 4 <= N - M; i += 4) {
+    const p = key + (<usize>i << 2);
+    v128.store(p, mixV(v128.load(p), v128.load(p + 4), v128.load(p + (<usize>M << 2))));
+  }
+  for (; i < N - M; i++) {
+    const p = key + (<usize>i << 2);
+    store<u32>(p, mix(load<u32>(p), load<u32>(p + 4), load<u32>(p + (<usize>M << 2))));
+  }
+  for (; i + 4 <= N - 1; i += 4) {
+    const p = key + (<usize>i << 2);
+    v128.store(p, mixV(v128.load(p), v128.load(p + 4), v128.load(p - (<usize>(N - M) << 2))));
+  }
+  for (; i < N - 1; i++) {
+    const p = key + (<usize>i << 2);
+    store<u32>(p, mix(load<u32>(p), load<u32>(p + 4), load<u32>(p - (<usize>(N - M) << 2))));
+  }
+  const last = key + (<usize>(N - 1) << 2);
+  store<u32>(last, mix(load<u32>(last), load<u32>(key), load<u32>(key + (<usize>(M - 1) << 2))));
+  for (let j = 0; j < N; j += 4) {
+    const o = <usize>j << 2;
+    let y = v128.load(key + o);
+    y = v128.xor(y, i32x4.shr_u(y, 11));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 7), i32x4.splat(<i32>0x9d2c5680)));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 15), i32x4.splat(<i32>0xefc60000)));
+    y = v128.xor(y, i32x4.shr_u(y, 18));
+    v128.store(out + o, y);
+  }
+  pos = 0;
+}
+
+/** Next tempered 32-bit output. */
+// @ts-ignore: decorator
+@inline export function next32(): u32 {
+  if (pos == N) refill();
+  const v = load<u32>(out + (<usize>pos << 2));
+  pos++;
+  return v;
+}
+
+/** numpy's random_sample(): 53 random bits from two outputs. */
+// @ts-ignore: decorator
+@inline export function rand(): f64 {
+  const a = next32() >> 5;
+  const b = next32() >> 6;
+  return (<f64>a * 67108864.0 + <f64>b) / 9007199254740992.0;
+}
+
+/** numpy's legacy gauss: Marsaglia polar method keeping one value cached between calls. */
+export function randn(): f64 {
+  if (hasGauss) {
+    hasGauss = false;
+    const g = gaussCache;
+    gaussCache = 0;
+    return g;
+  }
+  let x1: f64, x2: f64, r2: f64;
+  do {
+    x1 = 2.0 * rand() - 1.0;
+    x2 = 2.0 * rand() - 1.0;
+    r2 = x1 * x1 + x2 * x2;
+  } while (r2 >= 1.0 || r2 == 0.0);
+  // AssemblyScript's log at shrink level 0 is the table-driven one numpy's libm agrees with.
+  const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+  gaussCache = f * x1;
+  hasGauss = true;
+  return f * x2;
+}
+
+/** Bounded integer in [0, max] by masked rejection (numpy's random_interval); draws nothing for 0. */
+export function interval(max: u32): u32 {
+  if (max == 0) return 0;
+  let mask = max;
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  let v: u32;
+  do {
+    v = next32() & mask;
+  } while (v > max);
+  return v;
+}
+
+/** numpy's legacy permutation(n) into `dst` (i32): identity, then Fisher-Yates from the top. */
+export function permutation(dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i32>(dst + (<usize>i << 2), i);
+  for (let i = n - 1; i >= 1; i--) {
+    const j = <i32>interval(<u32>i);
+    const pi = dst + (<usize>i << 2);
+    const pj = dst + (<usize>j << 2);
+    const t = load<i32>(pi);
+    store<i32>(pi, load<i32>(pj));
+    store<i32>(pj, t);
+  }
+}
+
+/** Test hook: fill `dst` with `n` raw 32-bit outputs. */
+export function rngRaw(dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<u32>(dst + (<usize>i << 2), next32());
+}
+
+/** Test hook: fill `dst` with `n` uniforms. */
+export function rngUniform(dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), rand());
+}
+
+/** Test hook: fill `dst` with `n` standard normals. */
+export function rngNormal(dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), randn());
+}
