@@ -74,6 +74,23 @@ def one_sample(x, t, a, rng):
     return resample(row, a["final_seq_length"]), resample(new_t, a["final_seq_length"])
 
 
+def legacy_sum(values):
+    """numpy 1.x whole-array sum: buffered chunks of 8192 in visiting order, each pairwise-summed
+    (numpy's own np.sum on a 1-D chunk), added in order. numpy >= 2.3 no longer chunks, and the
+    reference data was made with numpy 1.24."""
+    acc = 0.0
+    for start in range(0, values.size, 8192):
+        acc += float(np.sum(values[start:start + 8192]))
+    return acc
+
+
+def legacy_mean_std(xs, visit_order):
+    flat = xs.ravel(order=visit_order)
+    mean = legacy_sum(flat) / flat.size
+    dev = flat - mean
+    return mean, np.sqrt(legacy_sum(dev * dev) / flat.size)
+
+
 def make(a):
     tx, tt, ty = templates()
     rng = np.random.RandomState(a["seed"])
@@ -86,10 +103,13 @@ def make(a):
     perm = rng.permutation(len(ys))
     xs = np.stack(xs)[perm]
     ys = np.stack(ys)[perm]
+    order = "C"
     if a["shuffle_seq"]:
         xs = xs[..., rng.permutation(a["final_seq_length"])]
-    new_t = new_t / xs.std()
-    xs = (xs - xs.mean()) / xs.std()
+        order = "F"  # numpy 1.x iterates the fancy-indexed result column by column
+    mean, std = legacy_mean_std(xs, order)
+    new_t = new_t / std
+    xs = (xs - mean) / std
     cut = int(len(ys) * a["train_split"])
     return {
         "x": xs[:cut], "x_test": xs[cut:], "y": ys[:cut].astype(np.int64),

@@ -1,0 +1,16 @@
+// node:util parseArgs with its errors turned into UsageErrors (unknown flag, missing value).
+import { parseArgs } from "node:util";
+import { UsageError } from "./usage_error.ts";
+
+type Options = Record<string, { type: "string" | "boolean"; short?: string }>;
+
+/** Parse `argv` strictly against `options`; no positional arguments are accepted. */
+export function parseFlags(argv: readonly string[], options: Options): Record<string, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+}
