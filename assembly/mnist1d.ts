@@ -2,7 +2,7 @@
 // reference Python generator, so that the same seed gives the same bits.
 
 import { arenaAlloc } from "./arena";
-import { interval, permutation, rand, randn, rngSeed } from "./rng";
+import { interval, permutation, rand, randnFill, rngSeed } from "./rng";
 import { arraySum, gaussianFilter, interpSorted, linspace, pairwiseSum } from "./numeric";
 
 export const CLASSES: i32 = 10;
@@ -112,6 +112,25 @@ export function begin(
   return 1;
 }
 
+// v *= s over n doubles, two lanes at a time (each lane the same single multiply).
+function scaleInPlace(v: usize, n: i32, s: f64): void {
+  const sv = v128.splat<f64>(s);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(v + (<usize>i << 3), f64x2.mul(v128.load(v + (<usize>i << 3)), sv));
+  for (; i < n; i++) store<f64>(v + (<usize>i << 3), load<f64>(v + (<usize>i << 3)) * s);
+}
+
+// y += s * x over n doubles (multiply, then add: no fused multiply-add).
+function addScaled(y: usize, x: usize, n: i32, s: f64): void {
+  const sv = v128.splat<f64>(s);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const p = y + (<usize>i << 3);
+    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(sv, v128.load(x + (<usize>i << 3)))));
+  }
+  for (; i < n; i++) store<f64>(y + (<usize>i << 3), load<f64>(y + (<usize>i << 3)) + s * load<f64>(x + (<usize>i << 3)));
+}
+
 /** Transform the template of `label` into one example of finalLen doubles at `dst`. */
 export function transform(dst: usize, label: i32): void {
   const L = len;
@@ -136,7 +155,8 @@ export function transform(dst: usize, label: i32): void {
     cur = rowB;
   }
   // 5-6. correlated noise where the signal is exactly zero; all L normals are always drawn
-  for (let i = 0; i < L; i++) store<f64>(noise + (<usize>i << 3), corrScale * randn());
+  randnFill(noise, L);
+  scaleInPlace(noise, L, corrScale);
   const filtered = cur == row ? rowB : row;
   gaussianFilter(filtered, noise, L, ext);
   for (let i = 0; i < L; i++) {
@@ -144,10 +164,8 @@ export function transform(dst: usize, label: i32): void {
     if (load<f64>(q) == 0.0) store<f64>(q, load<f64>(filtered + (<usize>i << 3)));
   }
   // 7. iid noise
-  for (let i = 0; i < L; i++) {
-    const q = cur + (<usize>i << 3);
-    store<f64>(q, load<f64>(q) + iidScale * randn());
-  }
+  randnFill(noise, L);
+  addScaled(cur, noise, L, iidScale);
   // 8. shear
   const s = shearScale * (rand() - 0.5);
   for (let i = 0; i < L; i++) {

@@ -83,12 +83,95 @@ function refill(): void {
   return v;
 }
 
+// 2^-53: multiplying by it is exact and equals numpy's division by 2^53.
+const INV_2_53: f64 = 1.1102230246251565e-16;
+
 /** numpy's random_sample(): 53 random bits from two outputs. */
 // @ts-ignore: decorator
 @inline export function rand(): f64 {
   const a = next32() >> 5;
   const b = next32() >> 6;
-  return (<f64>a * 67108864.0 + <f64>b) / 9007199254740992.0;
+  return (<f64>a * 67108864.0 + <f64>b) * INV_2_53;
+}
+
+// Scratch for batched normals: accepted polar pairs (x1, x2, r2) and -2 log(r2).
+const MAX_PAIRS: i32 = 512;
+const PX1: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+const PX2: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+const PR2: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+const PLG: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+
+// One uniform from two buffered words at p.
+// @ts-ignore: decorator
+@inline function uniformAt(p: usize): f64 {
+  return (<f64>(load<u32>(p) >> 5) * 67108864.0 + <f64>(load<u32>(p, 4) >> 6)) * INV_2_53;
+}
+
+/**
+ * Fill dst with `count` standard normals, the same values and draws as `count` calls of randn():
+ * accepted candidates are compacted without branching on acceptance, and the log/sqrt/divide
+ * chains of different pairs then run independently (sqrt and divide two lanes at a time).
+ */
+export function randnFill(dst: usize, count: i32): void {
+  let i = 0;
+  if (count > 0 && hasGauss) {
+    store<f64>(dst, gaussCache);
+    hasGauss = false;
+    gaussCache = 0;
+    i = 1;
+  }
+  while (i < count) {
+    const pairs = min((count - i + 1) >> 1, MAX_PAIRS);
+    let a = 0;
+    while (a < pairs) {
+      const o = <usize>a << 3;
+      let x1: f64, x2: f64;
+      if (pos <= N - 4) {
+        const p = out + (<usize>pos << 2);
+        x1 = 2.0 * uniformAt(p) - 1.0;
+        x2 = 2.0 * uniformAt(p + 8) - 1.0;
+        pos += 4;
+      } else {
+        x1 = 2.0 * rand() - 1.0;
+        x2 = 2.0 * rand() - 1.0;
+      }
+      const r2 = x1 * x1 + x2 * x2;
+      store<f64>(PX1 + o, x1);
+      store<f64>(PX2 + o, x2);
+      store<f64>(PR2 + o, r2);
+      a += <i32>(r2 < 1.0 && r2 != 0.0); // a rejected candidate is overwritten by the next one
+    }
+    // -2 log(r2) in scalar (the table-driven log), then f = sqrt(lg / r2) two pairs at a time.
+    for (let j = 0; j < pairs; j++) {
+      const o = <usize>j << 3;
+      store<f64>(PLG + o, -2.0 * Math.log(load<f64>(PR2 + o)));
+    }
+    let j = 0;
+    const full = min((count - i) >> 1, pairs); // pairs whose both values go to dst
+    for (; j + 2 <= full; j += 2) {
+      const o = <usize>j << 3;
+      const f = f64x2.sqrt(f64x2.div(v128.load(PLG + o), v128.load(PR2 + o)));
+      const first = f64x2.mul(f, v128.load(PX2 + o)); // f * x2 of pairs j, j+1
+      const second = f64x2.mul(f, v128.load(PX1 + o)); // f * x1, cached by numpy
+      const q = dst + (<usize>(i + 2 * j) << 3);
+      v128.store(q, i64x2.shuffle(first, second, 0, 2));
+      v128.store(q, i64x2.shuffle(first, second, 1, 3), 16);
+    }
+    for (; j < pairs; j++) {
+      const o = <usize>j << 3;
+      const f = Math.sqrt(load<f64>(PLG + o) / load<f64>(PR2 + o));
+      const q = dst + (<usize>(i + 2 * j) << 3);
+      store<f64>(q, f * load<f64>(PX2 + o));
+      const second = f * load<f64>(PX1 + o);
+      if (i + 2 * j + 1 < count) {
+        store<f64>(q, second, 8);
+      } else {
+        gaussCache = second;
+        hasGauss = true;
+      }
+    }
+    i += 2 * pairs;
+  }
 }
 
 /** numpy's legacy gauss: Marsaglia polar method keeping one value cached between calls. */
@@ -151,7 +234,12 @@ export function rngUniform(dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), rand());
 }
 
-/** Test hook: fill `dst` with `n` standard normals. */
+/** Test hook: fill `dst` with `n` standard normals one call at a time. */
 export function rngNormal(dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), randn());
+}
+
+/** Test hook: fill `dst` with `n` standard normals through the batched path. */
+export function rngNormalBatch(dst: usize, n: i32): void {
+  randnFill(dst, n);
 }

@@ -1,5 +1,11 @@
 // `spurious1d generate`: make MNIST-1D from flags and write .npy files plus meta.json.
-import { flagName, MNIST1D_DEFAULTS, MNIST1D_KEYS, type Mnist1dArgs, resolveMnist1dArgs } from "../data/mnist1d_args.ts";
+import {
+  flagName,
+  MNIST1D_DEFAULTS,
+  MNIST1D_KEYS,
+  type Mnist1dArgs,
+  resolveMnist1dArgs,
+} from "../data/mnist1d_args.ts";
 import { makeMnist1d } from "../data/mnist1d.ts";
 import { datasetFiles } from "../data/mnist1d_files.ts";
 import { numberOrText, pairOrText } from "./flag_values.ts";
@@ -76,7 +82,9 @@ export async function runGenerate(argv: readonly string[], log: (line: string) =
   }
   const args = generateArgsFromFlags(values);
   const out = values.out;
-  if (typeof out !== "string" || out.length === 0) throw new UsageError("--out: expected an output directory path, got nothing");
+  if (typeof out !== "string" || out.length === 0) {
+    throw new UsageError("--out: expected an output directory path, got nothing");
+  }
   const force = values.force === true;
   await checkOutputDir(out, force);
   const progress = values.quiet ? undefined : progressPrinter("generate", 200_000);

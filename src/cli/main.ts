@@ -4,7 +4,10 @@ import process from "node:process";
 import { runGenerate } from "./generate.ts";
 import { UsageError } from "./usage_error.ts";
 
-const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> }> = {
+const COMMANDS: Record<
+  string,
+  { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> }
+> = {
   generate: { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate },
 };
 
@@ -27,7 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`command: expected one of ${Object.keys(COMMANDS).join(", ")}, got ${JSON.stringify(name)}`);
+    if (!command) {
+      throw new UsageError(`command: expected one of ${Object.keys(COMMANDS).join(", ")}, got ${JSON.stringify(name)}`);
+    }
     await command.run(rest, log);
     return 0;
   } catch (error) {

@@ -9,7 +9,9 @@ import { UsageError } from "./usage_error.ts";
 export async function checkOutputDir(out: string, force: boolean): Promise<void> {
   const existing = await stat(out).catch(() => undefined);
   if (existing && !force) {
-    throw new UsageError(`--out: expected a path that does not exist yet (or --force to replace it), got ${JSON.stringify(out)}`);
+    throw new UsageError(
+      `--out: expected a path that does not exist yet (or --force to replace it), got ${JSON.stringify(out)}`,
+    );
   }
   if (existing && !existing.isDirectory()) {
     throw new UsageError(`--out: expected a directory path, got the existing file ${JSON.stringify(out)}`);
@@ -17,7 +19,11 @@ export async function checkOutputDir(out: string, force: boolean): Promise<void>
 }
 
 /** Write all files into `out` atomically (replacing an old directory only when `force`). */
-export async function writeOutputDir(out: string, files: ReadonlyMap<string, Uint8Array>, force: boolean): Promise<void> {
+export async function writeOutputDir(
+  out: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  force: boolean,
+): Promise<void> {
   const parent = dirname(out);
   await mkdir(parent, { recursive: true });
   const staging = join(parent, `.${basename(out)}.partial-${process.pid}`);

@@ -11,6 +11,7 @@ export function parseFlags(argv: readonly string[], options: Options): Record<st
     return values as Record<string, string | boolean | undefined>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""));
+    // One line: node's messages carry hints on further lines.
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, "").replace(/\s*\n\s*/g, " "));
   }
 }

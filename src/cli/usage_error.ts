@@ -20,7 +20,9 @@ export function flagPath(path: string): string {
 /** Turn a ConfigError from a validator into a UsageError that names the flag instead of the field. */
 export function asUsageError(error: unknown): unknown {
   if (error instanceof ConfigError) {
-    return new UsageError(`${flagPath(error.path)}: expected ${error.expected}, got ${describeFlagValue(error.received)}`);
+    return new UsageError(
+      `${flagPath(error.path)}: expected ${error.expected}, got ${describeFlagValue(error.received)}`,
+    );
   }
   return error;
 }

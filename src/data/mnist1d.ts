@@ -24,7 +24,7 @@ export interface Mnist1dDataset {
   readonly t: Float64Array;
   readonly templates: Mnist1dTemplates;
   readonly seqLength: number;
-  /** float32 copies of x and xTest (what the trainers consume). */
+  /** float32 copies of x and xTest (what the trainers consume), made on first access. */
   readonly x32: Float32Array;
   readonly xTest32: Float32Array;
 }
@@ -35,7 +35,11 @@ export type ProgressCallback = (done: number, total: number) => void;
 /** Examples generated per kernel call; between calls the progress callback runs. */
 const CHUNK = 1 << 16;
 
-/** Generate MNIST-1D from validated arguments (see resolveMnist1dArgs). */
+/**
+ * Generate MNIST-1D from validated arguments (see resolveMnist1dArgs). Each call has its own
+ * WebAssembly instance, and the large arrays are views on that instance's memory: nothing else
+ * ever writes there, so they are the caller's to keep, without a copy of the data.
+ */
 export async function makeMnist1d(args: Mnist1dArgs, onProgress?: ProgressCallback): Promise<Mnist1dDataset> {
   return generateWith(await instantiateKernels(), args, onProgress);
 }
@@ -55,16 +59,24 @@ function readTemplates(k: Kernels): Mnist1dTemplates {
   return { x, t, y, rows, cols };
 }
 
-/** The generation pipeline on one kernel instance (which it resets). */
-export function generateWith(k: Kernels, args: Mnist1dArgs, onProgress?: ProgressCallback): Mnist1dDataset {
+// The generation pipeline on a fresh kernel instance, which the returned views then own.
+function generateWith(k: Kernels, args: Mnist1dArgs, onProgress?: ProgressCallback): Mnist1dDataset {
   const n = totalExamples(args);
   const perClass = n / MNIST1D_CLASSES;
   const cols = args.finalSeqLength;
   const [low, high] = args.padding;
   k.reset();
   const ok = k.raw.begin(
-    args.seed, args.templateLen, low, high, args.scaleCoeff, args.maxTranslation,
-    args.corrNoiseScale, args.iidNoiseScale, args.shearScale, cols,
+    args.seed,
+    args.templateLen,
+    low,
+    high,
+    args.scaleCoeff,
+    args.maxTranslation,
+    args.corrNoiseScale,
+    args.iidNoiseScale,
+    args.shearScale,
+    cols,
   );
   if (!ok) throw new RangeError("spurious1d: out of WebAssembly memory for the generator's scratch");
   const templates = readTemplates(k);
@@ -93,23 +105,32 @@ export function generateWith(k: Kernels, args: Mnist1dArgs, onProgress?: Progres
   k.raw.normalise(data, n * cols, mean, std);
   const t = k.f64(tPtr, cols).map((v) => v / std);
 
+  // Example i was made from class-major position perm[i], so its label is perm[i] / perClass.
   const labels = new Int32Array(n);
   const permView = k.i32(perm, n);
   for (let i = 0; i < n; i++) labels[i] = Math.floor(permView[i] / perClass);
   const cut = splitIndex(args);
-  const all = k.f64(data, n * cols);
-  const x = all.slice(0, cut * cols);
-  const xTest = all.slice(cut * cols);
+  const trainValues = cut * cols;
+  const x = k.f64(data, trainValues);
+  const xTest = k.f64(data + trainValues * 8, n * cols - trainValues);
+  // float32 copies are made on first use: fresh memory is costly to touch, and many callers
+  // only want the float64 data. Rounding to float32 is exact IEEE arithmetic in every engine.
+  let x32: Float32Array | undefined;
+  let xTest32: Float32Array | undefined;
   return {
     args,
     x,
-    y: labels.slice(0, cut),
+    y: labels.subarray(0, cut),
     xTest,
-    yTest: labels.slice(cut),
+    yTest: labels.subarray(cut),
     t,
     templates,
     seqLength: cols,
-    x32: new Float32Array(x),
-    xTest32: new Float32Array(xTest),
+    get x32() {
+      return (x32 ??= new Float32Array(x));
+    },
+    get xTest32() {
+      return (xTest32 ??= new Float32Array(xTest));
+    },
   };
 }

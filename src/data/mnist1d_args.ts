@@ -49,8 +49,18 @@ export const MNIST1D_DEFAULTS: Readonly<Mnist1dArgs> = Object.freeze({
 
 /** Every argument's TS key in the reference's order. */
 export const MNIST1D_KEYS: readonly (keyof Mnist1dArgs)[] = Object.freeze([
-  "numSamples", "trainSplit", "templateLen", "padding", "scaleCoeff", "maxTranslation",
-  "corrNoiseScale", "iidNoiseScale", "shearScale", "shuffleSeq", "finalSeqLength", "seed",
+  "numSamples",
+  "trainSplit",
+  "templateLen",
+  "padding",
+  "scaleCoeff",
+  "maxTranslation",
+  "corrNoiseScale",
+  "iidNoiseScale",
+  "shearScale",
+  "shuffleSeq",
+  "finalSeqLength",
+  "seed",
 ]);
 
 /** The reference (snake_case) name of a TS key: numSamples -> num_samples. */
@@ -103,22 +113,36 @@ export function resolveMnist1dArgs(input: unknown = {}, path = ""): Mnist1dArgs 
   const seed = integer(at("seed"), v.seed, { min: 0, max: 2 ** 32 - 1 });
 
   const args: Mnist1dArgs = {
-    numSamples, trainSplit, templateLen, padding, scaleCoeff, maxTranslation,
-    corrNoiseScale, iidNoiseScale, shearScale, shuffleSeq, finalSeqLength, seed,
+    numSamples,
+    trainSplit,
+    templateLen,
+    padding,
+    scaleCoeff,
+    maxTranslation,
+    corrNoiseScale,
+    iidNoiseScale,
+    shearScale,
+    shuffleSeq,
+    finalSeqLength,
+    seed,
   };
   const n = totalExamples(args);
   const cut = splitIndex(args);
   if (cut < 1 || cut > n - 1) {
     throw new ConfigError(
       at("trainSplit"),
-      `a fraction that leaves both splits non-empty for ${n} examples (train = floor(${n} * train_split) in [1, ${n - 1}])`,
+      `a fraction that leaves both splits non-empty for ${n} examples (train = floor(${n} * train_split) in [1, ${
+        n - 1
+      }])`,
       trainSplit,
     );
   }
   if (n * finalSeqLength * 8 > MAX_DATA_BYTES) {
     throw new ConfigError(
       at("numSamples"),
-      `at most ${Math.floor(MAX_DATA_BYTES / (8 * finalSeqLength))} examples of length ${finalSeqLength} (the float64 data must fit in 3.5 GiB of WebAssembly memory)`,
+      `at most ${
+        Math.floor(MAX_DATA_BYTES / (8 * finalSeqLength))
+      } examples of length ${finalSeqLength} (the float64 data must fit in 3.5 GiB of WebAssembly memory)`,
       numSamples,
     );
   }

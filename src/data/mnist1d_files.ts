@@ -50,12 +50,16 @@ export function readDatasetFiles(files: ReadonlyMap<string, Uint8Array>): Loaded
   };
   const float2d = (name: string): NpyArray => {
     const a = get(name);
-    if (a.dtype !== "<f8" || a.shape.length !== 2) throw new RangeError(`${name}: expected a 2-D float64 array, got ${a.dtype} [${a.shape}]`);
+    if (a.dtype !== "<f8" || a.shape.length !== 2) {
+      throw new RangeError(`${name}: expected a 2-D float64 array, got ${a.dtype} [${a.shape}]`);
+    }
     return a;
   };
   const labels = (name: string): Int32Array => {
     const a = get(name);
-    if (a.dtype !== "<i8" || a.shape.length !== 1) throw new RangeError(`${name}: expected a 1-D int64 array, got ${a.dtype} [${a.shape}]`);
+    if (a.dtype !== "<i8" || a.shape.length !== 1) {
+      throw new RangeError(`${name}: expected a 1-D int64 array, got ${a.dtype} [${a.shape}]`);
+    }
     return Int32Array.from(a.data as BigInt64Array, (v) => Number(v));
   };
   const x = float2d("x.npy");

@@ -45,7 +45,9 @@ export function int64Of(values: Int32Array | readonly number[]): BigInt64Array {
 /** Decode .npy bytes (versions 1-3, little-endian, C order); `name` labels errors. */
 export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
   const bad = (expected: string, got: unknown) => new ConfigError(name, expected, got);
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad("a .npy file (magic \\x93NUMPY)", `${bytes.length} bytes without it`);
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw bad("a .npy file (magic \\x93NUMPY)", `${bytes.length} bytes without it`);
+  }
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -63,13 +65,19 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   const nbytes = count * ITEM_SIZE[dtype];
-  if (bytes.length - offset !== nbytes) throw bad(`${nbytes} data bytes for shape [${shape}] ${dtype}`, bytes.length - offset);
+  if (bytes.length - offset !== nbytes) {
+    throw bad(`${nbytes} data bytes for shape [${shape}] ${dtype}`, bytes.length - offset);
+  }
   // Copy into a fresh, aligned buffer: the header length need not align the data.
   const body = bytes.slice(offset, offset + nbytes).buffer;
-  const data = dtype === "<f8" ? new Float64Array(body)
-    : dtype === "<f4" ? new Float32Array(body)
-    : dtype === "<i8" ? new BigInt64Array(body)
-    : dtype === "<i4" ? new Int32Array(body)
+  const data = dtype === "<f8"
+    ? new Float64Array(body)
+    : dtype === "<f4"
+    ? new Float32Array(body)
+    : dtype === "<i8"
+    ? new BigInt64Array(body)
+    : dtype === "<i4"
+    ? new Int32Array(body)
     : new Uint8Array(body);
   return { dtype, shape, data };
 }

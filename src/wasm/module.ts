@@ -11,6 +11,7 @@ export interface KernelExports {
   rngRaw(dst: number, n: number): void;
   rngUniform(dst: number, n: number): void;
   rngNormal(dst: number, n: number): void;
+  rngNormalBatch(dst: number, n: number): void;
   rngInterval(max: number): number;
   linspace(dst: number, a: number, b: number, n: number): void;
   interpSorted(dst: number, xq: number, m: number, xp: number, v: number, n: number): void;
@@ -20,13 +21,29 @@ export interface KernelExports {
   templatesX(): number;
   templatesT(): number;
   begin(
-    seed: number, templateLen: number, low: number, high: number, scale: number, maxTrans: number,
-    corr: number, iid: number, shear: number, finalSeqLen: number,
+    seed: number,
+    templateLen: number,
+    low: number,
+    high: number,
+    scale: number,
+    maxTrans: number,
+    corr: number,
+    iid: number,
+    shear: number,
+    finalSeqLen: number,
   ): number;
   transformRange(dst: number, first: number, count: number, perClass: number): void;
   timeAxis(dst: number): void;
   drawPermutation(dst: number, n: number): void;
-  applyPermutation(data: number, n: number, cols: number, perm: number, visited: number, tmp: number, colPerm: number): void;
+  applyPermutation(
+    data: number,
+    n: number,
+    cols: number,
+    perm: number,
+    visited: number,
+    tmp: number,
+    colPerm: number,
+  ): void;
   arrayMeanStd(data: number, rows: number, cols: number, colMajor: number, out: number): void;
   normalise(data: number, n: number, mean: number, std: number): void;
 }
@@ -77,6 +94,11 @@ export class Kernels {
   /** A view of `n` doubles at `ptr` (valid until the next allocation). */
   f64(ptr: number, n: number): Float64Array {
     return new Float64Array(this.raw.memory.buffer, ptr, n);
+  }
+
+  /** A view of `n` float32 at `ptr` (valid until the next allocation). */
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.raw.memory.buffer, ptr, n);
   }
 
   /** A view of `n` int32 at `ptr` (valid until the next allocation). */

@@ -22,8 +22,14 @@ test("default arguments reproduce every reference array byte for byte (sha256)",
   const meta = await readJson("a_default_seed42/meta.json");
   const ds = await makeMnist1d(resolveMnist1dArgs({}));
   const ours: Record<string, ArrayBufferView> = {
-    x: ds.x, x_test: ds.xTest, y: asInt64(ds.y), y_test: asInt64(ds.yTest), t: ds.t,
-    templates_x: ds.templates.x, templates_t: ds.templates.t, templates_y: asInt64(ds.templates.y),
+    x: ds.x,
+    x_test: ds.xTest,
+    y: asInt64(ds.y),
+    y_test: asInt64(ds.yTest),
+    t: ds.t,
+    templates_x: ds.templates.x,
+    templates_t: ds.templates.t,
+    templates_y: asInt64(ds.templates.y),
   };
   for (const [name, info] of Object.entries(meta.arrays as Record<string, { sha256: string; shape: number[] }>)) {
     assert.ok(name in ours, `no array ${name}`);
@@ -73,14 +79,50 @@ test("the oracle itself reproduces the frozen reference (so its other answers ca
 });
 
 const BRANCHES: Record<string, Record<string, unknown>> = {
-  "odd stretched length (the cached gaussian carries over between samples)": { numSamples: 300, templateLen: 13, padding: [3, 10], seed: 7 },
+  "odd stretched length (the cached gaussian carries over between samples)": {
+    numSamples: 300,
+    templateLen: 13,
+    padding: [3, 10],
+    seed: 7,
+  },
   "max_translation 1 (choice draws nothing)": { numSamples: 200, maxTranslation: 1, seed: 1 },
   "shuffle_seq (column-major whole-array sums)": { numSamples: 2000, shuffleSeq: true, seed: 3 },
-  "shuffle_seq over several 8192-element chunks, odd length": { numSamples: 30000, shuffleSeq: true, seed: 5, finalSeqLength: 41, trainSplit: 0.5 },
-  "large noise, scale and shear, the largest seed": { numSamples: 500, corrNoiseScale: 1.5, iidNoiseScale: 0.3, shearScale: 2, scaleCoeff: 0.9, seed: 4294967295 },
-  "translation beyond L (left unchanged), no padding, length 2": { numSamples: 100, maxTranslation: 200, padding: [0, 0], seed: 0, finalSeqLength: 2 },
-  "fixed padding, template_len 1, upsampling to 100": { numSamples: 25, padding: [5, 5], templateLen: 1, finalSeqLength: 100, seed: 9 },
-  "num_samples not a multiple of 10, zero noise": { numSamples: 1237, corrNoiseScale: 0, iidNoiseScale: 0, seed: 11, trainSplit: 0.3 },
+  "shuffle_seq over several 8192-element chunks, odd length": {
+    numSamples: 30000,
+    shuffleSeq: true,
+    seed: 5,
+    finalSeqLength: 41,
+    trainSplit: 0.5,
+  },
+  "large noise, scale and shear, the largest seed": {
+    numSamples: 500,
+    corrNoiseScale: 1.5,
+    iidNoiseScale: 0.3,
+    shearScale: 2,
+    scaleCoeff: 0.9,
+    seed: 4294967295,
+  },
+  "translation beyond L (left unchanged), no padding, length 2": {
+    numSamples: 100,
+    maxTranslation: 200,
+    padding: [0, 0],
+    seed: 0,
+    finalSeqLength: 2,
+  },
+  "fixed padding, template_len 1, upsampling to 100": {
+    numSamples: 25,
+    padding: [5, 5],
+    templateLen: 1,
+    finalSeqLength: 100,
+    seed: 9,
+  },
+  "num_samples not a multiple of 10, zero noise": {
+    numSamples: 1237,
+    corrNoiseScale: 0,
+    iidNoiseScale: 0,
+    seed: 11,
+    trainSplit: 0.3,
+  },
 };
 
 for (const [name, given] of Object.entries(BRANCHES)) {

@@ -124,5 +124,15 @@ def sha(arr):
 
 if __name__ == "__main__":
     args = json.loads(sys.argv[1])
+    if len(sys.argv) > 2 and sys.argv[2] == "--time":
+        # Benchmark baseline: CPU seconds of one generation (best of the given repeats).
+        import time
+        best = float("inf")
+        for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 1):
+            start = time.process_time()
+            make(args)
+            best = min(best, time.process_time() - start)
+        print(json.dumps({"cpu_seconds": best}))
+        sys.exit(0)
     out = make(args)
     print(json.dumps({k: sha(v) for k, v in out.items()} | {"x0": out["x"][0].tolist()}))

@@ -1,0 +1,114 @@
+// Generator speed: samples per second for 5,000 and 1,000,000 examples on one thread, and peak
+// memory for 1,000,000, against the numpy reference algorithm timed in the same run.
+// Run: npm run bench:generate (Node) or deno task bench:generate. Prints a table and JSON.
+import process from "node:process";
+import { spawn } from "node:child_process";
+import { makeMnist1d } from "../src/data/mnist1d.ts";
+import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
+import { referenceArgs } from "../src/data/mnist1d_files.ts";
+
+const IS_DENO = "Deno" in globalThis;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall seconds of one generation of n examples (default arguments otherwise). */
+async function timeOnce(n: number): Promise<number> {
+  const args = resolveMnist1dArgs({ numSamples: n });
+  const start = performance.now();
+  const ds = await makeMnist1d(args);
+  const seconds = (performance.now() - start) / 1000;
+  if (ds.y.length + ds.yTest.length !== n) throw new Error("wrong size");
+  return seconds;
+}
+
+function runChild(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+/** In a fresh process: the first (cold) 1M generation's seconds and the process's peak RSS. */
+async function coldChild(n: number): Promise<{ seconds: number; peakMiB: number }> {
+  const self = IS_DENO
+    ? [process.execPath, [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-run",
+      "--allow-sys",
+      "bench/generate.bench.ts",
+      "--child",
+      String(n),
+    ]]
+    : [process.execPath, ["build/js/bench/generate.bench.js", "--child", String(n)]];
+  return JSON.parse(await runChild(self[0] as string, self[1] as string[]));
+}
+
+async function numpyBaseline(n: number, repeats: number): Promise<number | undefined> {
+  const args = JSON.stringify(referenceArgs(resolveMnist1dArgs({ numSamples: n })));
+  try {
+    const out = await runChild("python3", ["test/oracle/mnist1d_oracle.py", args, "--time", String(repeats)]);
+    return JSON.parse(out).cpu_seconds;
+  } catch {
+    return undefined;
+  }
+}
+
+if (process.argv.includes("--child")) {
+  const n = Number(process.argv[process.argv.indexOf("--child") + 1]);
+  const seconds = await timeOnce(n);
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ seconds, peakMiB }));
+  process.exit(0);
+}
+
+const runtime = IS_DENO ? `deno ${process.versions.deno}` : `node ${process.version}`;
+console.log(`generator benchmark on ${runtime}, one thread`);
+const baseline = await numpyBaseline(5000, 3);
+const results: Record<string, unknown> = { runtime };
+if (baseline !== undefined) {
+  results.numpyReference = { samplesPerSecond: 5000 / baseline, microsecondsPerSample: (baseline / 5000) * 1e6 };
+  console.log(
+    `numpy reference algorithm, 5,000: ${(5000 / baseline).toFixed(0)} samples/s (${
+      ((baseline / 5000) * 1e6).toFixed(0)
+    } us CPU per sample)`,
+  );
+}
+for (const n of [5000, 1_000_000]) {
+  const warm = n === 5000 ? 5 : 1;
+  const runs = n === 5000 ? 15 : 3;
+  for (let i = 0; i < warm; i++) await timeOnce(n);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await timeOnce(n));
+  const rate = n / median(times);
+  const ratio = baseline === undefined ? undefined : rate / (5000 / baseline);
+  results[`n${n}`] = { medianSeconds: median(times), samplesPerSecond: rate, vsNumpy: ratio };
+  console.log(
+    `spurious1d, ${n.toLocaleString("en")}: ${rate.toFixed(0)} samples/s (median of ${runs} warm runs)` +
+      (ratio === undefined ? "" : `, ${ratio.toFixed(0)}x numpy`),
+  );
+}
+// The environment's floor: first-touch page faults of the float64 output alone (320 MB for 1M).
+{
+  const start = performance.now();
+  const touched = new Float64Array(40_000_000);
+  for (let i = 0; i < touched.length; i += 512) touched[i] = 1;
+  const seconds = (performance.now() - start) / 1000;
+  results.touch320MB = { seconds };
+  console.log(`first touch of 320 MB (the 1M float64 output) on this machine: ${seconds.toFixed(2)} s`);
+}
+const cold = await coldChild(1_000_000);
+results.cold1M = { samplesPerSecond: 1_000_000 / cold.seconds, peakRssMiB: cold.peakMiB };
+console.log(
+  `spurious1d, 1,000,000 in a fresh process (cold): ${(1_000_000 / cold.seconds).toFixed(0)} samples/s, peak RSS ${
+    cold.peakMiB.toFixed(0)
+  } MiB`,
+);
+console.log(JSON.stringify(results));

@@ -1,0 +1,68 @@
+// The whole test suite, one command: build (tsc type-checks src/test/bench), the test files under
+// Node and under Deno, then deno lint, deno fmt --check and deno check. Ends with one summary line.
+import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+
+const DENO_TEST_PERMISSIONS = ["--allow-read=.,../shared", "--allow-write=.tmp", "--allow-run", "--allow-env"];
+
+function step(title, cmd, args) {
+  console.log(`\n=== ${title}: ${cmd} ${args.join(" ")}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      process.stdout.write(d);
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out }));
+  });
+}
+
+async function testFiles(dir, suffix) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(suffix)) found.push(join(entry.parentPath ?? entry.path, entry.name));
+  }
+  return found.sort();
+}
+
+const count = (text, re) => Number(re.exec(text)?.[1] ?? 0);
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+const build = await step("build", "npm", ["run", "--silent", "build"]);
+if (build.code !== 0) problems.push("build (asc or tsc) failed");
+
+if (build.code === 0) {
+  const node = await step("node tests", process.execPath, [
+    "--test",
+    "--test-reporter=tap",
+    ...(await testFiles("build/js/test", ".test.js")),
+  ]);
+  passed += count(node.out, /^# pass (\d+)/m);
+  failed += count(node.out, /^# fail (\d+)/m);
+  if (node.code !== 0) problems.push("node tests");
+}
+
+const deno = await step("deno tests", "deno", ["test", ...DENO_TEST_PERMISSIONS, "test/"]);
+passed += count(deno.out, /(\d+) passed/);
+failed += count(deno.out, /(\d+) failed/);
+if (deno.code !== 0) problems.push("deno tests");
+
+for (
+  const [title, args] of [
+    ["lint", ["lint"]],
+    ["format", ["fmt", "--check"]],
+    ["deno type check", ["check", "src/", "test/", "bench/"]],
+  ]
+) {
+  const r = await step(title, "deno", args);
+  if (r.code !== 0) problems.push(title);
+}
+
+console.log(problems.length ? `\nproblems: ${problems.join(", ")}` : "\nbuild, lint, format and type checks clean");
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(problems.length || failed ? 1 : 0);

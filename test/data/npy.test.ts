@@ -1,0 +1,53 @@
+// The .npy codec: anything encoded decodes to the same dtype, shape and bytes; bad files are named.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { decodeNpy, encodeNpy } from "../../src/data/npy.ts";
+import { ConfigError } from "../../src/config/errors.ts";
+
+test("encode then decode returns the same dtype, shape and values; the data starts 64-byte aligned", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom("<f8" as const, "<f4" as const, "<i8" as const, "<i4" as const),
+      fc.integer(),
+      (shape, dtype, salt) => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const data = dtype === "<f8"
+          ? Float64Array.from({ length: n }, (_, i) => i * 0.37 + salt)
+          : dtype === "<f4"
+          ? Float32Array.from({ length: n }, (_, i) => i * 0.37 + salt)
+          : dtype === "<i8"
+          ? BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * BigInt(salt))
+          : Int32Array.from({ length: n }, (_, i) => (i * salt) | 0);
+        const bytes = encodeNpy({ dtype, shape, data });
+        assert.equal((bytes.length - data.byteLength) % 64, 0);
+        const back = decodeNpy(bytes);
+        assert.equal(back.dtype, dtype);
+        assert.deepEqual(back.shape, shape);
+        assert.deepEqual(back.data, data);
+      },
+    ),
+    { seed: 7 },
+  );
+});
+
+test("decoding rejects what is not a C-order .npy of a known dtype, naming the file", () => {
+  const good = encodeNpy({ dtype: "<f8", shape: [2], data: new Float64Array([1, 2]) });
+  // Replace ASCII text inside the header byte for byte (same length).
+  const edit = (from: string, to: string) => {
+    const bytes = good.slice();
+    const at = new TextDecoder("latin1").decode(bytes).indexOf(from);
+    for (let i = 0; i < to.length; i++) bytes[at + i] = to.charCodeAt(i);
+    return bytes;
+  };
+  const cases: [Uint8Array, RegExp][] = [
+    [new Uint8Array([1, 2, 3]), /x\.npy: expected a \.npy file/],
+    [good.slice(0, good.length - 3), /x\.npy: expected 16 data bytes/],
+    [edit("<f8", ">f8"), /x\.npy: expected dtype one of .*got ">f8"/],
+    [edit("False", "True "), /x\.npy: expected C order/],
+  ];
+  for (const [bytes, message] of cases) {
+    assert.throws(() => decodeNpy(bytes, "x.npy"), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+  }
+});
