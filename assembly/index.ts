@@ -6,3 +6,5 @@ export {
   templatesX, templatesT, begin, transformRange, timeAxis, drawPermutation, applyPermutation,
   arrayMeanStd, normalise,
 } from "./mnist1d";
+export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
+export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";

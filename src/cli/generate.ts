@@ -13,6 +13,8 @@ import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { progressPrinter } from "./progress.ts";
 import { asUsageError, UsageError } from "./usage_error.ts";
 import { parseFlags } from "./parse_flags.ts";
+import { spuriousFlagOptions, spuriousFromFlags, spuriousHelp } from "./spurious_flags.ts";
+import { injectSpurious } from "../data/spurious.ts";
 
 const HELP: Record<keyof Mnist1dArgs, string> = {
   numSamples: "examples before the split (num_samples // 10 per class)",
@@ -43,6 +45,9 @@ export function generateHelp(): string {
     "x.npy, y.npy, x_test.npy, y_test.npy, t.npy (float64/int64, C order) and meta.json.",
     "",
     ...lines,
+    "",
+    ...spuriousHelp(),
+    "",
     `  ${"--out DIR".padEnd(28)} output directory (must not exist yet)`,
     `  ${"--force".padEnd(28)} replace an existing output directory`,
     `  ${"--quiet".padEnd(28)} no progress output`,
@@ -75,12 +80,14 @@ export async function runGenerate(argv: readonly string[], log: (line: string) =
     help: { type: "boolean", short: "h" },
   };
   for (const key of MNIST1D_KEYS) options[flagName(key)] = { type: key === "shuffleSeq" ? "boolean" : "string" };
+  Object.assign(options, spuriousFlagOptions());
   const values = parseFlags(argv, options);
   if (values.help) {
     log(generateHelp());
     return;
   }
   const args = generateArgsFromFlags(values);
+  const spurious = spuriousFromFlags(values, args.finalSeqLength);
   const out = values.out;
   if (typeof out !== "string" || out.length === 0) {
     throw new UsageError("--out: expected an output directory path, got nothing");
@@ -89,6 +96,11 @@ export async function runGenerate(argv: readonly string[], log: (line: string) =
   await checkOutputDir(out, force);
   const progress = values.quiet ? undefined : progressPrinter("generate", 200_000);
   const ds = await makeMnist1d(args, progress);
-  await writeOutputDir(out, datasetFiles(ds), force);
+  const pair = spurious && {
+    train: injectSpurious(ds.x, ds.y, ds.seqLength, spurious.feature, spurious.train),
+    test: injectSpurious(ds.xTest, ds.yTest, ds.seqLength, spurious.feature, spurious.test),
+  };
+  const meta = spurious ? { spurious: { feature: spurious.feature, train: spurious.train, test: spurious.test } } : {};
+  await writeOutputDir(out, datasetFiles(ds, meta, pair), force);
   log(`wrote ${ds.y.length} train and ${ds.yTest.length} test examples of length ${ds.seqLength} to ${out}`);
 }

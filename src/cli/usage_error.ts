@@ -11,17 +11,18 @@ export class UsageError extends Error {
 }
 
 /** Rename a config path to the flag that set it: padding[1] -> --padding HIGH, numSamples -> --num-samples. */
-export function flagPath(path: string): string {
+export function flagPath(path: string, rename: Readonly<Record<string, string>> = {}): string {
+  if (path in rename) return rename[path];
   const padding = /^padding\[(\d)\]$/.exec(path);
   if (padding) return `--padding ${padding[1] === "0" ? "LOW" : "HIGH"}`;
   return `--${flagName(path)}`;
 }
 
 /** Turn a ConfigError from a validator into a UsageError that names the flag instead of the field. */
-export function asUsageError(error: unknown): unknown {
+export function asUsageError(error: unknown, rename: Readonly<Record<string, string>> = {}): unknown {
   if (error instanceof ConfigError) {
     return new UsageError(
-      `${flagPath(error.path)}: expected ${error.expected}, got ${describeFlagValue(error.received)}`,
+      `${flagPath(error.path, rename)}: expected ${error.expected}, got ${describeFlagValue(error.received)}`,
     );
   }
   return error;

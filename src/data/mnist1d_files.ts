@@ -3,22 +3,51 @@
 import { decodeNpy, encodeNpy, int64Of, type NpyArray } from "./npy.ts";
 import { MNIST1D_KEYS, type Mnist1dArgs, referenceName } from "./mnist1d_args.ts";
 import type { Mnist1dDataset } from "./mnist1d.ts";
+import type { SpuriousData } from "./spurious.ts";
+
+/** Train and test splits with a spurious feature, replacing the clean x and x_test. */
+export interface SpuriousPair {
+  readonly train: SpuriousData;
+  readonly test: SpuriousData;
+}
 
 /** The reference's arguments under their snake_case names (as in mnist1d's get_dataset_args). */
 export function referenceArgs(args: Mnist1dArgs): Record<string, unknown> {
   return Object.fromEntries(MNIST1D_KEYS.map((k) => [referenceName(k), args[k]]));
 }
 
-/** x.npy, y.npy, x_test.npy, y_test.npy, t.npy (float64 / int64, C order) and meta.json. */
-export function datasetFiles(ds: Mnist1dDataset, extraMeta: Record<string, unknown> = {}): Map<string, Uint8Array> {
+/**
+ * x.npy, y.npy, x_test.npy, y_test.npy, t.npy (float64 / int64, C order) and meta.json; with a
+ * spurious pair, x and x_test carry the feature and a.npy, g.npy, a_test.npy, g_test.npy are added.
+ */
+export function datasetFiles(
+  ds: Mnist1dDataset,
+  extraMeta: Record<string, unknown> = {},
+  spurious?: SpuriousPair,
+): Map<string, Uint8Array> {
   const f = ds.seqLength;
   const arrays: Record<string, NpyArray> = {
-    "x.npy": { dtype: "<f8", shape: [ds.y.length, f], data: ds.x },
+    "x.npy": { dtype: "<f8", shape: [ds.y.length, f], data: spurious?.train.x ?? ds.x },
     "y.npy": { dtype: "<i8", shape: [ds.y.length], data: int64Of(ds.y) },
-    "x_test.npy": { dtype: "<f8", shape: [ds.yTest.length, f], data: ds.xTest },
+    "x_test.npy": { dtype: "<f8", shape: [ds.yTest.length, f], data: spurious?.test.x ?? ds.xTest },
     "y_test.npy": { dtype: "<i8", shape: [ds.yTest.length], data: int64Of(ds.yTest) },
     "t.npy": { dtype: "<f8", shape: [f], data: ds.t },
   };
+  if (spurious) {
+    const labels = (
+      name: string,
+      v: Int32Array,
+    ): [string, NpyArray] => [name, { dtype: "<i8", shape: [v.length], data: int64Of(v) }];
+    Object.assign(
+      arrays,
+      Object.fromEntries([
+        labels("a.npy", spurious.train.a),
+        labels("g.npy", spurious.train.g),
+        labels("a_test.npy", spurious.test.a),
+        labels("g_test.npy", spurious.test.g),
+      ]),
+    );
+  }
   const files = new Map<string, Uint8Array>();
   for (const [name, arr] of Object.entries(arrays)) files.set(name, encodeNpy(arr));
   const meta = {

@@ -46,9 +46,61 @@ export interface KernelExports {
   ): void;
   arrayMeanStd(data: number, rows: number, cols: number, colMajor: number, out: number): void;
   normalise(data: number, n: number, mean: number, std: number): void;
+  drawAttributes(
+    y: number,
+    n: number,
+    k: number,
+    classes: number,
+    mode: number,
+    rho: number,
+    exact: number,
+    seed: number,
+    a: number,
+    scratch: number,
+  ): void;
+  patchCodebook(codes: number, k: number, width: number, featureSeed: number): void;
+  injectFeature(
+    x: number,
+    n: number,
+    len: number,
+    a: number,
+    k: number,
+    kind: number,
+    amplitude: number,
+    noise: number,
+    jitter: number,
+    start: number,
+    width: number,
+    codes: number,
+    feature: number,
+  ): void;
+  injectBegin(seed: number): void;
+  statsFromLogits(
+    logits: number,
+    n: number,
+    c: number,
+    labels: number,
+    groups: number,
+    numGroups: number,
+    groupStats: number,
+    classStats: number,
+    bins: number,
+  ): number;
+  statsFromPredictions(
+    predictions: number,
+    n: number,
+    c: number,
+    labels: number,
+    groups: number,
+    numGroups: number,
+    groupStats: number,
+    classStats: number,
+  ): number;
+  expScalar(x: number): number;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
+let compiledSync: WebAssembly.Module | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const raw = atob(text);
@@ -57,22 +109,47 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Compile the kernels once per process (asynchronously, as browsers require for larger modules). */
+const IMPORTS = {
+  env: {
+    abort(_msg: number, _file: number, line: number, column: number): never {
+      throw new Error(`spurious1d wasm: abort at ${line}:${column}`);
+    },
+  },
+};
+
+/** Compile the kernels once per process (asynchronously, as browsers' main threads require). */
 export function kernelModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64));
+  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64)).then((m) => (compiledSync ??= m));
   return compiled;
 }
 
 /** A fresh instance with its own memory: dropping it frees everything it allocated. */
 export async function instantiateKernels(): Promise<Kernels> {
-  const instance = await WebAssembly.instantiate(await kernelModule(), {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`spurious1d wasm: abort at ${line}:${column}`);
-      },
-    },
-  });
+  const instance = await WebAssembly.instantiate(await kernelModule(), IMPORTS);
   return new Kernels(instance.exports as unknown as KernelExports);
+}
+
+/**
+ * The same, synchronously: uses the module compiled by kernelModule() if there is one, else
+ * compiles it now (fine in Deno, Node and workers; a browser's main thread should await
+ * kernelModule() once first).
+ */
+export function instantiateKernelsSync(): Kernels {
+  compiledSync ??= new WebAssembly.Module(decodeBase64(wasmBase64));
+  const instance = new WebAssembly.Instance(compiledSync, IMPORTS);
+  return new Kernels(instance.exports as unknown as KernelExports);
+}
+
+let shared: Kernels | undefined;
+
+/**
+ * One long-lived instance for transient work whose results are copied out before returning
+ * (injection, metrics): its memory is faulted in once and reused, which matters where first-touch
+ * page faults are costly. Calls are synchronous, so no two users overlap.
+ */
+export function sharedKernels(): Kernels {
+  shared ??= instantiateKernelsSync();
+  return shared;
 }
 
 /** Owns one kernel instance: arena allocation plus typed views and copies of its memory. */
@@ -88,6 +165,15 @@ export class Kernels {
   alloc(bytes: number): number {
     const ptr = this.raw.arenaAlloc(bytes);
     if (ptr === 0) throw new RangeError(`spurious1d: out of WebAssembly memory allocating ${bytes} bytes`);
+    return ptr;
+  }
+
+  /** Copy a typed array into fresh arena memory; returns its address. */
+  put(values: Float64Array | Float32Array | Int32Array): number {
+    const ptr = this.alloc(values.byteLength);
+    new Uint8Array(this.raw.memory.buffer, ptr, values.byteLength).set(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    );
     return ptr;
   }
 
