@@ -126,7 +126,8 @@ export function injectBegin(seed: u32): void {
  * Add the spurious signal of attribute a[i] to each row of x (n rows of `len`), in place, and
  * write what was added into `feature` (same shape, zero off the support) unless it is 0.
  * patch: codes[a] in positions [start + s, start + s + width); frequency: sqrt(2) sin(2 pi (a+1)
- * (t + s) / len) at every t; offset: the level -1 + 2a/(k-1) at every t. s is the example's shift,
+ * (t + s) / len) at every t; offset: the level (a + 1) / k at every t (distinct and never 0, so
+ * every attribute carries a signal). s is the example's shift,
  * uniform in [-jitter, jitter]; `noise` adds amplitude * noise * N(0, 1) per position of the support.
  */
 export function injectFeature(
@@ -153,10 +154,11 @@ export function injectFeature(
       } else if (kind == KIND_FREQUENCY) {
         v = root2 * Math.sin(twoPi * <f64>(ai + 1) * <f64>(t + shift) / <f64>len);
       } else {
-        v = -1.0 + 2.0 * <f64>ai / <f64>(k - 1);
+        v = <f64>(ai + 1) / <f64>k;
       }
       if (noise > 0) v += noise * randn();
       const add = amplitude * v;
+      if (add == 0) continue; // x + 0 would turn -0 into +0: where nothing is added, nothing changes
       const p = row + (<usize>t << 3);
       store<f64>(p, load<f64>(p) + add);
       if (feature != 0) store<f64>(frow + (<usize>t << 3), add);

@@ -87,7 +87,8 @@ export async function makeSplit(
     : spec.part === "test"
     ? [ds.xTest, ds.yTest]
     : [concat(ds.x, ds.xTest), concatInt(ds.y, ds.yTest)];
-  return injectSpurious(x, y, ds.seqLength, feature, spec.attributes);
+  // In place: x is this call's own array (a view on the generator's memory, or a fresh copy).
+  return injectSpurious(x, y, ds.seqLength, feature, spec.attributes, { into: x });
 }
 
 /** Make every split (train, heldout, val, test) from their specs. */

@@ -33,6 +33,9 @@ export interface InjectOptions {
   numClasses?: number;
   /** Also return the added signal (costs one more array of the size of x). */
   returnFeature?: boolean;
+  /** Write the rows with the feature here (same length as x; may be x itself, for in place) instead
+   * of a new array: reusing memory avoids first-touch page faults on large data. */
+  into?: Float64Array;
 }
 
 /** Draw one attribute per example as `draw` says (aligned / random / conflicting; absent = random). */
@@ -76,11 +79,18 @@ export function injectSpurious(
   }
   const numK = feature.numAttributes;
   const a = drawAttributes(y, numK, draw, options.numClasses ?? 10);
+  if (options.into && options.into.length !== x.length) {
+    throw new RangeError(`injectSpurious: into has ${options.into.length} values, expected ${x.length}`);
+  }
   const adds = draw.mode !== "absent" && feature.amplitude !== 0;
   let out = x;
-  let added: Float64Array | undefined = options.returnFeature ? new Float64Array(x.length) : undefined;
+  if (!adds && options.into && options.into !== x) {
+    options.into.set(x);
+    out = options.into;
+  }
+  const added: Float64Array | undefined = options.returnFeature ? new Float64Array(x.length) : undefined;
   if (adds) {
-    out = new Float64Array(x.length);
+    out = options.into ?? new Float64Array(x.length);
     const k = sharedKernels();
     k.reset();
     const codes = k.alloc(numK * feature.windowWidth * 8);

@@ -6,7 +6,7 @@ import { ConfigError } from "../config/errors.ts";
 /** The kinds of spurious signal. */
 export const SPURIOUS_KINDS = ["patch", "frequency", "offset"] as const;
 /** patch: a short attribute-specific waveform in a fixed window; frequency: an attribute-specific
- * sinusoid over the whole sequence; offset: an attribute-specific constant level. */
+ * sinusoid over the whole sequence; offset: an attribute-specific constant level (a + 1) / K. */
 export type SpuriousKind = (typeof SPURIOUS_KINDS)[number];
 
 /** How a split's attributes relate to its labels. */

@@ -84,11 +84,13 @@ function tally(input: GroupMetricsInput): Tallies {
   const k = sharedKernels();
   k.reset();
   const rows = Math.max(1, Math.min(CHUNK_ROWS, n));
-  const inPtr = k.alloc(rows * (logits ? c : 1) * 4);
+  const inPtr = k.alloc(rows * (logits ? c : 1) * 4 + 16); // +16: the kernel's masked tail loads
   const yPtr = k.alloc(rows * 4);
   const gPtr = k.alloc(rows * 4);
   const gsPtr = k.alloc(numGroups * 24);
   const csPtr = k.alloc(c * 16);
+  const ghPtr = k.alloc(numGroups * 8);
+  const chPtr = k.alloc(c * 8);
   const binPtr = k.alloc(ECE_BINS * 24);
   for (let first = 0; first < n; first += rows) {
     const count = Math.min(rows, n - first);
@@ -100,7 +102,7 @@ function tally(input: GroupMetricsInput): Tallies {
       bad = k.raw.statsFromLogits(inPtr, count, c, yPtr, gPtr, numGroups, gsPtr, csPtr, binPtr);
     } else {
       k.i32(inPtr, count).set(predictions!.subarray(first, first + count));
-      bad = k.raw.statsFromPredictions(inPtr, count, c, yPtr, gPtr, numGroups, gsPtr, csPtr);
+      bad = k.raw.statsFromPredictions(inPtr, count, c, yPtr, gPtr, numGroups, ghPtr, chPtr);
     }
     if (bad >= 0) {
       const i = first + bad;
@@ -110,11 +112,24 @@ function tally(input: GroupMetricsInput): Tallies {
         })`,
       );
     }
-    addInto(total.groups, k.f64(gsPtr, numGroups * 3));
-    addInto(total.classes, k.f64(csPtr, c * 2));
-    if (logits) addInto(total.bins, k.f64(binPtr, ECE_BINS * 3));
+    if (logits) {
+      addInto(total.groups, k.f64(gsPtr, numGroups * 3));
+      addInto(total.classes, k.f64(csPtr, c * 2));
+      addInto(total.bins, k.f64(binPtr, ECE_BINS * 3));
+    } else {
+      addHistogram(total.groups, 3, k.u32(ghPtr, numGroups * 2));
+      addHistogram(total.classes, 2, k.u32(chPtr, c * 2));
+    }
   }
   return total;
+}
+
+// Histogram [wrong, right] per id -> tallies [count, correct, ...] with `stride` values per id.
+function addHistogram(into: Float64Array, stride: number, hist: Uint32Array): void {
+  for (let id = 0; id * 2 < hist.length; id++) {
+    into[id * stride] += hist[2 * id] + hist[2 * id + 1];
+    into[id * stride + 1] += hist[2 * id + 1];
+  }
 }
 
 function addInto(into: Float64Array, values: Float64Array): void {

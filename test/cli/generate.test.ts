@@ -10,6 +10,7 @@ import { readDatasetFiles } from "../../src/data/mnist1d_files.ts";
 import { makeMnist1d } from "../../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../../src/data/mnist1d_args.ts";
 import { oracleUnavailable } from "../helpers/oracle.ts";
+import { decodeNpy } from "../../src/data/npy.ts";
 
 const cli = (args: string[]) => {
   const c = cliCommand(args);
@@ -135,3 +136,75 @@ test("--help and unknown commands", async () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /command: expected one of generate.*got "frobnicate"/);
 });
+
+test("with spurious flags, generate writes a/g arrays and the injected data; without them, the clean data", async () => {
+  const clean = await freshPath("clean");
+  const spur = await freshPath("spur");
+  assert.equal((await cli(["generate", "--num-samples", "500", "--out", clean])).code, 0);
+  const r = await cli([
+    "generate",
+    "--num-samples",
+    "500",
+    "--out",
+    spur,
+    "--rho",
+    "0.9",
+    "--exact",
+    "--amplitude",
+    "1.5",
+    "--spurious-kind",
+    "frequency",
+    "--test-mode",
+    "conflicting",
+    "--spurious-seed",
+    "11",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const c = await readDir(clean);
+  const s = await readDir(spur);
+  assert.ok(!c.has("a.npy"), "clean output has no attributes");
+  for (const name of ["a.npy", "g.npy", "a_test.npy", "g_test.npy"]) assert.ok(s.has(name), name);
+  assert.deepEqual(s.get("y.npy"), c.get("y.npy"), "labels unchanged");
+  assert.notDeepEqual(s.get("x.npy"), c.get("x.npy"), "features injected");
+  const clean2 = readDatasetFiles(c);
+  const ds = await makeMnist1d(resolveMnist1dArgs({ numSamples: 500 }));
+  assert.deepEqual(clean2.x, ds.x, "no spurious flag: exactly the clean data");
+  const meta = JSON.parse(new TextDecoder().decode(s.get("meta.json")));
+  assert.deepEqual(meta.spurious.train, { mode: "aligned", rho: 0.9, exact: true, seed: 11 });
+  assert.equal(meta.spurious.test.mode, "conflicting");
+  const a = decodeNpy(s.get("a_test.npy")!, "a_test.npy").data as BigInt64Array;
+  const y = decodeNpy(s.get("y_test.npy")!, "y_test.npy").data as BigInt64Array;
+  for (let i = 0; i < a.length; i++) assert.notEqual(a[i], y[i], "conflicting test attributes never equal the label");
+});
+
+const BAD_SPURIOUS: [string, string[], RegExp][] = [
+  ["rho outside [0, 1]", ["--rho", "1.5"], /--rho: expected a finite number in \[0, 1\], got 1\.5/],
+  ["K < 2", ["--num-attributes", "1"], /--num-attributes: expected an integer in \[2, 65536\], got 1/],
+  [
+    "a window outside the sequence",
+    ["--window-start", "38"],
+    /--window-start: expected a patch window that stays inside/,
+  ],
+  ["negative amplitude", ["--amplitude=-1"], /--amplitude: expected a finite number >= 0, got -1/],
+  ["NaN amplitude", ["--amplitude", "nan"], /--amplitude: expected a finite number >= 0, got NaN/],
+  [
+    "unknown kind",
+    ["--spurious-kind", "stripe"],
+    /--spurious-kind: expected one of "patch", "frequency", "offset", got "stripe"/,
+  ],
+  [
+    "unknown mode",
+    ["--test-mode", "sideways"],
+    /--test-mode: expected one of "aligned", "random", "conflicting", "absent", got "sideways"/,
+  ],
+];
+
+for (const [name, flags, message] of BAD_SPURIOUS) {
+  test(`generate rejects ${name} with exit code 2 and writes nothing`, async () => {
+    const out = await freshPath("badspur");
+    const r = await cli(["generate", ...flags, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(await stat(out).catch(() => undefined), undefined);
+  });
+}

@@ -9,6 +9,9 @@ export const IS_DENO = "Deno" in globalThis;
 /** The shared reference folder beside the checkout (tests may read it; the product never does). */
 export const REFERENCE_DIR = "../shared/reference/mnist1d";
 
+/** The Deno that npm installed (the suite runs from the repository root). */
+export const DENO_BIN = "node_modules/.bin/deno";
+
 /** Scratch space for tests, inside the repository (git-ignored). */
 export const TMP_ROOT = ".tmp/test";
 

@@ -1,0 +1,34 @@
+// sha256 fingerprints of everything the toolkit computes from a seed, for comparing runtimes.
+// Run directly (deno run / node) it prints them as JSON.
+import process from "node:process";
+import { makeMnist1d } from "../../src/data/mnist1d.ts";
+import { resolveMnist1dArgs } from "../../src/data/mnist1d_args.ts";
+import { injectSpurious } from "../../src/data/spurious.ts";
+import { resolveAttributeDraw, resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
+import { groupMetrics } from "../../src/metrics/group_metrics.ts";
+import { sha256 } from "./hash.ts";
+
+/** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
+export async function fingerprints(): Promise<Record<string, string>> {
+  const ds = await makeMnist1d(resolveMnist1dArgs({ numSamples: 3000, seed: 17, shuffleSeq: true }));
+  const out: Record<string, string> = {
+    x: sha256(ds.x),
+    xTest: sha256(ds.xTest),
+    t: sha256(ds.t),
+    x32: sha256(ds.x32),
+  };
+  for (const kind of ["patch", "frequency", "offset"] as const) {
+    const feature = resolveSpuriousFeature({ kind, noise: 0.3, jitter: 2, windowStart: 5, featureSeed: 3 }, 40);
+    const s = injectSpurious(ds.x, ds.y, 40, feature, resolveAttributeDraw({ rho: 0.8, seed: 9 }));
+    out[`inject_${kind}`] = sha256(s.x);
+    out[`attributes_${kind}`] = sha256(s.a);
+  }
+  const logits = new Float32Array(ds.y.length * 10).map((_, i) => ds.x32[i % ds.x32.length] * 3);
+  const m = groupMetrics({ labels: ds.y, groups: ds.y, numGroups: 10, numClasses: 10, logits });
+  out.metrics = sha256(Float64Array.from([m.averageAccuracy, m.worstGroupAccuracy, m.meanLoss!, m.ece!]));
+  return out;
+}
+
+if (process.argv.some((a) => a.endsWith("fingerprint.ts") || a.endsWith("fingerprint.js"))) {
+  console.log(JSON.stringify(await fingerprints()));
+}
