@@ -1,6 +1,6 @@
 // The WASM module's exports: the arena, the RNG (test hooks) and the MNIST-1D generator.
 export { arenaAlloc, arenaReset } from "./arena";
-export { rngSeed, rngRaw, rngUniform, rngNormal, rngNormalBatch, interval as rngInterval } from "./rng";
+export { rngSeed, rngRaw, rngUniform, rngNormal, rngNormalBatch, interval as rngInterval, uniformF32, seededPermutation } from "./rng";
 export { linspace, interpSorted, gaussianFilter, pairwiseSum, arraySum } from "./numeric";
 export {
   templatesX, templatesT, begin, transformRange, timeAxis, drawPermutation, applyPermutation,

@@ -243,3 +243,15 @@ export function rngNormal(dst: usize, n: i32): void {
 export function rngNormalBatch(dst: usize, n: i32): void {
   randnFill(dst, n);
 }
+
+/** Fill dst (f32) with uniforms in [low, high): low + (high - low) * rand(), seeded. */
+export function uniformF32(dst: usize, n: i32, low: f64, high: f64, seed: u32): void {
+  rngSeed(seed);
+  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>(low + (high - low) * rand()));
+}
+
+/** Draw a permutation of n after seeding (batch orders). */
+export function seededPermutation(dst: usize, n: i32, seed: u32): void {
+  rngSeed(seed);
+  permutation(dst, n);
+}

@@ -6,7 +6,7 @@ import { DENO_BIN, IS_DENO } from "./helpers/env.ts";
 import { fingerprints } from "./helpers/fingerprint.ts";
 import { run } from "./helpers/run.ts";
 
-test("Deno and Node give identical bytes for generation, injection and metrics", async (t) => {
+test("Deno and Node give identical bytes for generation, injection, metrics and trained weights", async (t) => {
   if (IS_DENO) return t.skip("runs from the Node side (it starts Deno itself)");
   const ours = await fingerprints();
   const r = await run(DENO_BIN, ["run", "--allow-read=.", "--allow-env", "test/helpers/fingerprint.ts"]);

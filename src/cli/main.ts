@@ -2,6 +2,7 @@
 // The `spurious1d` command: dispatches to subcommands; the only layer that touches the process.
 import process from "node:process";
 import { runGenerate } from "./generate.ts";
+import { runTrain } from "./train.ts";
 import { UsageError } from "./usage_error.ts";
 
 const COMMANDS: Record<
@@ -9,6 +10,7 @@ const COMMANDS: Record<
   { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> }
 > = {
   generate: { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate },
+  train: { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain },
 };
 
 function help(): string {

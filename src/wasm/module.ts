@@ -13,6 +13,8 @@ export interface KernelExports {
   rngNormal(dst: number, n: number): void;
   rngNormalBatch(dst: number, n: number): void;
   rngInterval(max: number): number;
+  uniformF32(dst: number, n: number, low: number, high: number, seed: number): void;
+  seededPermutation(dst: number, n: number, seed: number): void;
   linspace(dst: number, a: number, b: number, n: number): void;
   interpSorted(dst: number, xq: number, m: number, xp: number, v: number, n: number): void;
   gaussianFilter(dst: number, src: number, n: number, ext: number): void;

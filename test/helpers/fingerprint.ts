@@ -7,6 +7,10 @@ import { injectSpurious } from "../../src/data/spurious.ts";
 import { resolveAttributeDraw, resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
 import { groupMetrics } from "../../src/metrics/group_metrics.ts";
 import { sha256 } from "./hash.ts";
+import { tfReady } from "../../src/tf/backend.ts";
+import { train } from "../../src/tf/trainer.ts";
+import { resolveTrainConfig } from "../../src/tf/train_config.ts";
+import { disposeModel, snapshot } from "../../src/tf/models.ts";
 
 /** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
 export async function fingerprints(): Promise<Record<string, string>> {
@@ -26,6 +30,24 @@ export async function fingerprints(): Promise<Record<string, string>> {
   const logits = new Float32Array(ds.y.length * 10).map((_, i) => ds.x32[i % ds.x32.length] * 3);
   const m = groupMetrics({ labels: ds.y, groups: ds.y, numGroups: 10, numClasses: 10, logits });
   out.metrics = sha256(Float64Array.from([m.averageAccuracy, m.worstGroupAccuracy, m.meanLoss!, m.ece!]));
+  // Training: weights after a few steps of each model (tfjs-wasm kernels and ours, Adam and SGD).
+  const tf = await tfReady();
+  for (const model of ["linear", "mlp", "cnn"] as const) {
+    for (const optimizer of ["adam", "sgd"] as const) {
+      const cfg = resolveTrainConfig({
+        model,
+        optimizer,
+        steps: 15,
+        batchSize: 64,
+        batchOrder: "shuffled",
+        seed: 5,
+        weightDecay: 1e-3,
+      });
+      const r = train(tf, cfg, { x: ds.x32, y: ds.y, seqLength: 40 });
+      out[`train_${model}_${optimizer}`] = sha256(Float32Array.from(snapshot(r.model).flatMap((v) => Array.from(v))));
+      disposeModel(r.model);
+    }
+  }
   return out;
 }
 

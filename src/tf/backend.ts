@@ -1,0 +1,50 @@
+// Prepares TensorFlow.js for training on its WebAssembly backend, identically in every runtime:
+// the SIMD binary comes from bytes embedded at build time, threads are off (the study parallelises
+// across workers instead), and the kernels tfjs-wasm lacks or runs slowly are registered.
+import * as tf from "@tensorflow/tfjs-core";
+// The full package registers every op's gradient with tfjs-core (tfjs-core alone registers none).
+import "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import { wasmBase64 } from "../../build/wasm/tfjs-backend-wasm-simd.wasm.ts";
+import { conv2dBackpropFilterConfig } from "./kernels/conv2d_backprop_filter.ts";
+import { unsortedSegmentSumConfig } from "./kernels/unsorted_segment_sum.ts";
+import { untransposedMatMulConfig } from "./kernels/matmul_untransposed.ts";
+
+let ready: Promise<typeof tf> | undefined;
+
+/** The tfjs namespace with the wasm backend active and patched; safe to call many times. */
+export function tfReady(): Promise<typeof tf> {
+  ready ??= init();
+  return ready;
+}
+
+async function init(): Promise<typeof tf> {
+  const url = `data:application/wasm;base64,${wasmBase64}`;
+  // Every name maps to the one embedded SIMD binary: threads are never used.
+  setWasmPaths(
+    { "tfjs-backend-wasm.wasm": url, "tfjs-backend-wasm-simd.wasm": url, "tfjs-backend-wasm-threaded-simd.wasm": url },
+    true,
+  );
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  tf.env().set("WASM_HAS_SIMD_SUPPORT", true);
+  if (!(await tf.setBackend("wasm"))) throw new Error("spurious1d: the tfjs wasm backend failed to start");
+  await tf.ready();
+  patchKernels();
+  return tf;
+}
+
+/** Register the missing kernels and replace the transposing matmuls (idempotent). */
+export function patchKernels(): void {
+  for (const config of [conv2dBackpropFilterConfig, unsortedSegmentSumConfig]) {
+    if (!tf.getKernel(config.kernelName, "wasm")) registerKernel(config);
+  }
+  for (const name of ["BatchMatMul", "_FusedMatMul"] as const) {
+    const current = tf.getKernel(name, "wasm");
+    if ((current as { patched?: boolean } | undefined)?.patched) continue;
+    const config = untransposedMatMulConfig(name);
+    unregisterKernel(name, "wasm");
+    registerKernel(config);
+    (tf.getKernel(name, "wasm") as { patched?: boolean }).patched = true;
+  }
+}

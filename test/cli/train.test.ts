@@ -1,0 +1,83 @@
+// The `train` command end to end: JSON metrics with groups, saved weights and embeddings, and errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { cliCommand, freshPath } from "../helpers/env.ts";
+import { run } from "../helpers/run.ts";
+import { decodeNpy } from "../../src/data/npy.ts";
+
+const cli = (args: string[]) => {
+  const c = cliCommand(args);
+  return run(c.cmd, c.args);
+};
+
+test("train --json reports accuracy, worst-group accuracy and speed; --out saves weights and embeddings", async () => {
+  const out = await freshPath("train");
+  const r = await cli([
+    "train",
+    "--model",
+    "mlp",
+    "--steps",
+    "40",
+    "--num-samples",
+    "1000",
+    "--rho",
+    "0.9",
+    "--json",
+    "--out",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.model, "mlp");
+  assert.ok(report.test.accuracy > 0.1 && report.test.accuracy <= 1);
+  assert.ok(report.test.worstGroupAccuracy <= report.test.accuracy);
+  assert.equal(report.test.groups.length, 100);
+  assert.ok(report.samplesPerSecond > 0);
+  const files = (await readdir(out)).sort();
+  assert.deepEqual(files, [
+    "W1.npy",
+    "W2.npy",
+    "b1.npy",
+    "b2.npy",
+    "emb.npy",
+    "emb_test.npy",
+    "head_W.npy",
+    "head_b.npy",
+    "metrics.json",
+  ]);
+  const emb = decodeNpy(new Uint8Array(await readFile(`${out}/emb_test.npy`)));
+  assert.deepEqual(emb.shape, [200, 100]);
+  const w = decodeNpy(new Uint8Array(await readFile(`${out}/head_W.npy`)));
+  assert.deepEqual(w.shape, [100, 10]);
+});
+
+test("the same train command twice prints the same metrics", async () => {
+  const args = ["train", "--model", "cnn", "--steps", "15", "--num-samples", "600", "--seed", "4", "--json"];
+  const [a, b] = [await cli(args), await cli(args)];
+  assert.equal(a.code, 0, a.stderr);
+  const strip = (s: string) => {
+    const o = JSON.parse(s);
+    delete o.samplesPerSecond;
+    delete o.seconds;
+    return o;
+  };
+  assert.deepEqual(strip(a.stdout), strip(b.stdout));
+});
+
+const BAD: [string[], RegExp][] = [
+  [["--learning-rate", "0"], /--learning-rate: expected a finite number > 0, got 0/],
+  [["--batch-size", "5000"], /--batch-size: expected at most the 4000 training examples, got 5000/],
+  [["--model", "rnn"], /--model: expected one of "linear", "mlp", "cnn", got "rnn"/],
+  [["--optimizer", "lbfgs"], /--optimizer: expected one of "adam", "sgd", got "lbfgs"/],
+  [["--learning-rate", "1e30", "--steps", "20"], /training diverged: the loss is (NaN|Infinity) at step \d+/],
+];
+for (const [flags, message] of BAD) {
+  test(`train rejects ${flags.join(" ")} with exit code 2 and writes nothing`, async () => {
+    const out = await freshPath("badtrain");
+    const r = await cli(["train", ...flags, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(await stat(out).catch(() => undefined), undefined);
+  });
+}
