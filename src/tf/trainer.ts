@@ -6,6 +6,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { deriveSeed, permutation } from "../random/draws.ts";
 import { createModel, type Model, restore, snapshot } from "./models.ts";
+import { fusedOptimizer } from "./optimizer.ts";
 import type { TrainConfig } from "./train_config.ts";
 
 type TF = typeof tfc;
@@ -128,7 +129,12 @@ export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalDa
   const f = data.seqLength;
   if (config.batchSize > n) throw new RangeError(`batchSize ${config.batchSize} exceeds the ${n} training examples`);
   const model = init ?? createModel(tf, config.model, config.seed, f, NUM_CLASSES);
-  const optimizer = makeOptimizer(tf, config);
+  const optimizer = fusedOptimizer(tf, model.variables, {
+    kind: config.optimizer,
+    learningRate: config.learningRate,
+    weightDecay: config.weightDecay,
+    momentum: config.momentum,
+  });
   const history: EvalPoint[] = [];
   let best: { score: number; step: number; weights: Float32Array[] } | undefined;
   // The epoch's example order lives on the backend; batches are slices of it.
@@ -169,11 +175,10 @@ export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalDa
           () => weightedCrossEntropy(tf, model.logits(xb), yb, wb),
           model.variables,
         );
-        if (config.weightDecay > 0) {
-          for (const v of model.variables) grads[v.name] = tf.add(grads[v.name], tf.mul(v, config.weightDecay));
-        }
-        optimizer.applyGradients(grads);
-        return value.dataSync()[0];
+        const lossValue = value.dataSync()[0];
+        // A diverged step is not applied: the weights stay those of the last finite loss.
+        if (Number.isFinite(lossValue)) optimizer.step(model.variables.map((v) => grads[v.name]));
+        return lossValue;
       });
       seen += size;
       if (!Number.isFinite(loss)) throw new TrainingDiverged(step, loss);
@@ -198,7 +203,6 @@ export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalDa
     xs?.dispose();
     ys?.dispose();
     ws?.dispose();
-    optimizer.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
   if (best) restore(tf, model, best.weights);
