@@ -8,3 +8,4 @@ export {
 } from "./mnist1d";
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
+export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";

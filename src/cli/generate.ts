@@ -36,7 +36,7 @@ export async function runGenerate(argv: readonly string[], log: (line: string) =
     log(generateHelp());
     return;
   }
-  const settings = dataFromFlags(values);
+  const settings = dataFromFlags(values as Record<string, string | boolean | undefined>);
   const out = values.out;
   if (typeof out !== "string" || out.length === 0) {
     throw new UsageError("--out: expected an output directory path, got nothing");

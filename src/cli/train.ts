@@ -11,6 +11,15 @@ import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { asUsageError, UsageError } from "./usage_error.ts";
 import { flagName } from "../data/mnist1d_args.ts";
+import { ConfigError, describe } from "../config/errors.ts";
+import { getMethod, METHODS } from "../methods/registry.ts";
+import { parseHyperparameterFlags, resolveHyperparameters } from "../methods/params.ts";
+import { makeContext } from "../methods/context.ts";
+import { groupMetrics } from "../metrics/group_metrics.ts";
+import { makeSplits, SPLIT_DEFAULTS } from "../data/splits.ts";
+import type { Grouping } from "../data/groups.ts";
+import type { DataSettings } from "./data_flags.ts";
+import type { TF } from "../tf/tf_type.ts";
 
 const TRAIN_FLAGS: Record<string, string> = {
   model: "linear, mlp or cnn",
@@ -40,6 +49,11 @@ export function trainHelp(): string {
     ...Object.keys(TRAIN_FLAGS).map(line),
     "",
     ...dataFlagHelp("data-seed"),
+    "",
+    "Robustness methods (need the spurious flags; ERM is trained first, then the method):",
+    `  ${"--method NAME".padEnd(28)} one of ${Object.keys(METHODS).join(", ")}`,
+    `  ${"--hp KEY=V[,V...]".padEnd(28)} a hyperparameter of the method (repeatable; a list is a grid)`,
+    `  ${"--grouping fine|coarse".padEnd(28)} groups (label, attribute) or (label, aligned/conflicting) (default fine)`,
     "",
     `  ${"--json".padEnd(28)} print the metrics as JSON`,
     `  ${"--out DIR".padEnd(28)} save weights (one .npy per variable), embeddings and metrics.json`,
@@ -76,9 +90,12 @@ function summary(config: TrainConfig, m: GroupMetrics, grouped: boolean, samples
 
 /** Run `spurious1d train` with the given argv (after the command name). */
 export async function runTrain(argv: readonly string[], log: (line: string) => void): Promise<void> {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
     ...dataFlagOptions("data-seed"),
     json: { type: "boolean" },
+    method: { type: "string" },
+    hp: { type: "string", multiple: true },
+    grouping: { type: "string" },
     out: { type: "string" },
     force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -89,7 +106,7 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
     log(trainHelp());
     return;
   }
-  const settings = dataFromFlags(values, "data-seed");
+  const settings = dataFromFlags(values as Record<string, string | boolean | undefined>, "data-seed");
   const given: Record<string, unknown> = {};
   for (const k of Object.keys(TRAIN_FLAGS)) {
     const v = values[flagName(k)];
@@ -104,6 +121,10 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
   }
   const out = typeof values.out === "string" ? values.out : undefined;
   if (values.out !== undefined && !out) throw new UsageError("--out: expected an output directory path, got nothing");
+  if (typeof values.method === "string") {
+    await runMethod(values, settings, config, log);
+    return;
+  }
   if (out) await checkOutputDir(out, values.force === true);
 
   const { ds, pair } = await makeDataset(settings);
@@ -153,4 +174,97 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
     await writeOutputDir(out, files, values.force === true);
   }
   disposeModel(result.model);
+}
+
+/** `train --method NAME`: ERM on the spurious training split, then the method; metrics of both. */
+async function runMethod(
+  values: Record<string, unknown>,
+  settings: DataSettings,
+  config: TrainConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  const name = values.method as string;
+  const method = getMethod(name);
+  if (!method) {
+    throw new UsageError(`--method: expected one of ${Object.keys(METHODS).join(", ")}, got ${JSON.stringify(name)}`);
+  }
+  if (!settings.spurious) {
+    throw new UsageError("--method: expected spurious flags (for example --rho 0.95): methods need groups, got none");
+  }
+  const grouping = (values.grouping ?? "fine") as string;
+  if (grouping !== "fine" && grouping !== "coarse") {
+    throw new UsageError(`--grouping: expected one of "fine", "coarse", got ${JSON.stringify(grouping)}`);
+  }
+  let params;
+  try {
+    params = resolveHyperparameters(method, parseHyperparameterFlags((values.hp as string[] | undefined) ?? []));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new UsageError(`--hp ${error.path.slice(3)}: expected ${error.expected}, got ${describe(error.received)}`);
+    }
+    throw error;
+  }
+  const s = settings.spurious;
+  const { numSamples: _n, seed: dataSeed, ...mnist } = settings.args;
+  const splits = await makeSplits(
+    {
+      ...SPLIT_DEFAULTS,
+      train: { dataSeed, numSamples: settings.args.numSamples, part: "train", attributes: s.train },
+      test: { ...SPLIT_DEFAULTS.test, attributes: s.test },
+    },
+    mnist,
+    s.feature,
+  );
+  const tf: TF = await tfReady();
+  const ctx = makeContext(tf, splits, config, grouping as Grouping);
+  const score = (logits: Float32Array) => {
+    const trainCounts = new Float64Array(ctx.numGroups);
+    ctx.groups("train").forEach((g) => trainCounts[g]++);
+    return groupMetrics({
+      labels: splits.test.y,
+      groups: ctx.groups("test"),
+      numGroups: ctx.numGroups,
+      numClasses: ctx.numClasses,
+      logits,
+      trainGroupCounts: trainCounts,
+    });
+  };
+  const brief = (m: GroupMetrics) => ({
+    averageAccuracy: m.averageAccuracy,
+    worstGroupAccuracy: m.worstGroupAccuracy,
+    meanGroupAccuracy: m.meanGroupAccuracy,
+    trainWeightedAccuracy: m.trainWeightedAccuracy,
+    worstClassAccuracy: m.worstClassAccuracy,
+    meanLoss: m.meanLoss,
+    ece: m.ece,
+    emptyGroups: m.emptyGroups,
+  });
+  const ermMetrics = score(getMethod("erm")!.run(ctx, {}).logits.test);
+  const start = performance.now();
+  const result = method.run(ctx, params);
+  const report = {
+    method: name,
+    groupLabels: method.groupLabels,
+    grouping,
+    numGroups: ctx.numGroups,
+    training: config,
+    erm: brief(ermMetrics),
+    result: brief(score(result.logits.test)),
+    selected: result.selected,
+    diagnostics: result.diagnostics,
+    methodSeconds: (performance.now() - start) / 1000,
+  };
+  disposeModel(ctx.erm);
+  if (values.json) log(JSON.stringify(report, null, 2));
+  else {
+    log(
+      `erm: accuracy ${ermMetrics.averageAccuracy.toFixed(4)}, worst-group ${
+        ermMetrics.worstGroupAccuracy.toFixed(4)
+      }\n` +
+        `${name}: accuracy ${report.result.averageAccuracy.toFixed(4)}, worst-group ${
+          report.result.worstGroupAccuracy.toFixed(4)
+        } ` +
+        `(selected ${JSON.stringify(result.selected)})`,
+    );
+  }
 }

@@ -77,7 +77,7 @@ export type Split = SpuriousData;
 /** Make one split: generate its MNIST-1D data, take its part, draw attributes, add the feature. */
 export async function makeSplit(
   spec: SplitSpec,
-  mnist: Omit<Mnist1dArgs, "numSamples" | "seed">,
+  mnist: Partial<Omit<Mnist1dArgs, "numSamples" | "seed">>,
   feature: SpuriousFeature,
 ): Promise<Split> {
   const args = resolveMnist1dArgs({ ...mnist, numSamples: spec.numSamples, seed: spec.dataSeed });
@@ -94,7 +94,7 @@ export async function makeSplit(
 /** Make every split (train, heldout, val, test) from their specs. */
 export async function makeSplits(
   specs: Readonly<Record<SplitName, SplitSpec>>,
-  mnist: Omit<Mnist1dArgs, "numSamples" | "seed">,
+  mnist: Partial<Omit<Mnist1dArgs, "numSamples" | "seed">>,
   feature: SpuriousFeature,
 ): Promise<Record<SplitName, Split>> {
   const out = {} as Record<SplitName, Split>;

@@ -36,6 +36,12 @@ export interface EvalPoint {
   readonly worstGroupAccuracy?: number;
 }
 
+/**
+ * Per-batch loss weights computed during training (full-model Group DRO): given the batch's example
+ * indices and a way to get its per-example losses under the current weights, return the weights.
+ */
+export type BatchWeighting = (batch: Int32Array, losses: () => Float32Array) => Float32Array;
+
 /** What training returns: the model (with the selected weights), its history and its speed. */
 export interface TrainResult {
   readonly model: Model;
@@ -97,34 +103,53 @@ export function evaluate(tf: TF, model: Model, data: EvalData, seqLength: number
   });
 }
 
-/** Mean over the batch of w_i * cross-entropy_i (log-softmax written out: two reductions). */
+/** Each example's cross-entropy (no gradient). */
+export function perExampleCrossEntropy(tf: TF, logits: tfc.Tensor2D, labels: tfc.Tensor1D): tfc.Tensor1D {
+  return tf.tidy(() => {
+    const shifted = tf.sub(logits, tf.max(logits, 1, true));
+    const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+    return tf.neg(tf.sum(tf.mul(logp, tf.oneHot(labels, logits.shape[1])), 1)) as tfc.Tensor1D;
+  });
+}
+
+/**
+ * Mean over the batch of w_i * cross-entropy_i, with a fused gradient: d/dlogits = (softmax -
+ * onehot) * w / n, a handful of kernels instead of differentiating each op of the forward pass.
+ */
 export function weightedCrossEntropy(
   tf: TF,
   logits: tfc.Tensor2D,
   labels: tfc.Tensor1D,
   weights?: tfc.Tensor1D,
 ): tfc.Scalar {
-  return tf.tidy(() => {
-    const max = tf.max(logits, 1, true);
-    const shifted = tf.sub(logits, max);
-    const logSum = tf.log(tf.sum(tf.exp(shifted), 1));
-    const picked = tf.sum(tf.mul(shifted, tf.oneHot(labels, logits.shape[1])), 1);
-    const ce = tf.sub(logSum, picked);
-    return tf.mean(weights ? tf.mul(ce, weights) : ce) as tfc.Scalar;
-  });
-}
-
-function makeOptimizer(tf: TF, config: TrainConfig): tfc.Optimizer {
-  // PyTorch's Adam epsilon (1e-8), to follow the reference protocol.
-  return config.optimizer === "adam"
-    ? tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8)
-    : config.momentum > 0
-    ? tf.train.momentum(config.learningRate, config.momentum)
-    : tf.train.sgd(config.learningRate);
+  const n = logits.shape[0];
+  const fused = (z: tfc.Tensor, save: tfc.GradSaveFunc) => {
+    const onehot = tf.oneHot(labels, logits.shape[1]);
+    const w = weights ? tf.reshape(weights, [n, 1]) : tf.ones([n, 1]);
+    const shifted = tf.sub(z, tf.max(z, 1, true));
+    const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+    save([logp, onehot, w]); // kept for the backward pass, which runs after this scope ends
+    const ce = tf.neg(tf.sum(tf.mul(logp, onehot), 1, true));
+    return {
+      value: tf.mean(tf.mul(ce, w)),
+      gradFunc: (dy: tfc.Tensor, saved: tfc.Tensor[]) => {
+        const [lp, oh, ww] = saved;
+        return tf.mul(tf.mul(tf.sub(tf.exp(lp), oh), ww), tf.div(dy, n));
+      },
+    };
+  };
+  return tf.customGrad(fused as unknown as Parameters<TF["customGrad"]>[0])(logits) as tfc.Scalar;
 }
 
 /** Train a fresh model (or continue `init`) on `data`; evaluate on `val` every evalEvery steps. */
-export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalData, init?: Model): TrainResult {
+export function train(
+  tf: TF,
+  config: TrainConfig,
+  data: TrainData,
+  val?: EvalData,
+  init?: Model,
+  batchWeighting?: BatchWeighting,
+): TrainResult {
   const n = data.y.length;
   const f = data.seqLength;
   if (config.batchSize > n) throw new RangeError(`batchSize ${config.batchSize} exceeds the ${n} training examples`);
@@ -142,12 +167,12 @@ export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalDa
   let xs: tfc.Tensor2D | undefined;
   let ys: tfc.Tensor1D | undefined;
   let ws: tfc.Tensor1D | undefined;
+  let order: Int32Array | undefined;
   const loadEpoch = (e: number) => {
     xs?.dispose();
     ys?.dispose();
     ws?.dispose();
-    let order: Int32Array | undefined;
-    if (config.batchOrder === "shuffled") order = permutation(n, deriveSeed(config.seed, 1_000_000 + e));
+    order = config.batchOrder === "shuffled" ? permutation(n, deriveSeed(config.seed, 1_000_000 + e)) : undefined;
     const pick = <T extends Float32Array | Int32Array>(src: T, width: number): T => {
       if (!order) return src;
       const out = new (src.constructor as new (n: number) => T)(src.length);
@@ -170,7 +195,12 @@ export function train(tf: TF, config: TrainConfig, data: TrainData, val?: EvalDa
       const loss = tf.tidy(() => {
         const xb = tf.slice(xs!, [offset, 0], [size, f]);
         const yb = tf.slice(ys!, [offset], [size]);
-        const wb = ws ? tf.slice(ws, [offset], [size]) : undefined;
+        let wb = ws ? tf.slice(ws, [offset], [size]) : undefined;
+        if (batchWeighting) {
+          const ids = Int32Array.from({ length: size }, (_, i) => (order ? order[offset + i] : offset + i));
+          const losses = () => perExampleCrossEntropy(tf, model.logits(xb), yb).dataSync() as Float32Array;
+          wb = tf.tensor1d(batchWeighting(ids, losses));
+        }
         const { value, grads } = tf.variableGrads(
           () => weightedCrossEntropy(tf, model.logits(xb), yb, wb),
           model.variables,

@@ -99,6 +99,22 @@ export interface KernelExports {
     classStats: number,
   ): number;
   expScalar(x: number): number;
+  wasmExp(x: number): number;
+  wasmLog(x: number): number;
+  softmaxLossGrad(
+    x: number,
+    n: number,
+    d: number,
+    y: number,
+    weights: number,
+    k: number,
+    W: number,
+    b: number,
+    gW: number,
+    gb: number,
+    perExample: number,
+    scratch: number,
+  ): number;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;

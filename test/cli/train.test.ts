@@ -81,3 +81,69 @@ for (const [flags, message] of BAD) {
     assert.equal(await stat(out).catch(() => undefined), undefined);
   });
 }
+
+test("train --method reports ERM's and the method's metrics, selected hyperparameters and diagnostics", async () => {
+  const r = await cli([
+    "train",
+    "--method",
+    "afr",
+    "--rho",
+    "0.95",
+    "--steps",
+    "300",
+    "--grouping",
+    "coarse",
+    "--hp",
+    "gamma=4",
+    "--hp",
+    "lambda=0",
+    "--hp",
+    "steps=20",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.method, "afr");
+  assert.equal(report.groupLabels, "validation");
+  assert.equal(report.numGroups, 20);
+  for (
+    const key of [
+      "averageAccuracy",
+      "worstGroupAccuracy",
+      "meanGroupAccuracy",
+      "trainWeightedAccuracy",
+      "worstClassAccuracy",
+      "meanLoss",
+      "ece",
+    ]
+  ) {
+    assert.equal(typeof report.erm[key], "number", `erm.${key}`);
+    assert.equal(typeof report.result[key], "number", `result.${key}`);
+  }
+  assert.equal(report.selected.gamma, 4);
+  assert.ok(report.diagnostics.effectiveSampleSize > 1);
+});
+
+const BAD_METHOD: [string[], RegExp][] = [
+  [["--method", "nope", "--rho", "0.9"], /--method: expected one of erm, dfr, .*got "nope"/],
+  [["--method", "dfr"], /--method: expected spurious flags/],
+  [
+    ["--method", "afr", "--rho", "0.9", "--hp", "gama=4"],
+    /--hp gama: expected a hyperparameter of afr \(gamma, lambda, steps, learningRate\), got "gama"/,
+  ],
+  [
+    ["--method", "afr", "--rho", "0.9", "--hp", "gamma=x"],
+    /--hp gamma: expected a finite number or a list of them, got NaN/,
+  ],
+  [
+    ["--method", "afr", "--rho", "0.9", "--grouping", "medium"],
+    /--grouping: expected one of "fine", "coarse", got "medium"/,
+  ],
+];
+for (const [flags, message] of BAD_METHOD) {
+  test(`train rejects ${flags.join(" ")} with exit code 2`, async () => {
+    const r = await cli(["train", ...flags]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  });
+}
