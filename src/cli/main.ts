@@ -3,6 +3,7 @@
 import process from "node:process";
 import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
+import { runExperiment, runReport } from "./experiment.ts";
 import { UsageError } from "./usage_error.ts";
 
 const COMMANDS: Record<
@@ -11,6 +12,8 @@ const COMMANDS: Record<
 > = {
   generate: { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate },
   train: { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain },
+  experiment: { summary: "run the study (resumable, parallel) and write results, figures and report.html", run: runExperiment },
+  report: { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport },
 };
 
 function help(): string {

@@ -1,0 +1,146 @@
+// `spurious1d experiment`: run the study's cells in parallel workers, appending each finished cell
+// to results/<run>/results.jsonl (a rerun resumes), then write the summary, figures and report.
+// `spurious1d report DIR`: rebuild the summary, figures and report from DIR's results.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../config/errors.ts";
+import { studyCells } from "../study/cells.ts";
+import { resolveStudyConfig, type StudyConfig } from "../study/config.ts";
+import type { CellResult } from "../study/run_cell.ts";
+import { summarise, summaryCsv } from "../study/analysis.ts";
+import { buildFigures, reportHtml } from "../report/report.ts";
+import { appendResult, loadResults } from "./results_store.ts";
+import { runPool } from "./worker_pool.ts";
+import { progressBar } from "./progress_bar.ts";
+import { parseFlags } from "./parse_flags.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** The `experiment` command's help. */
+export function experimentHelp(): string {
+  return [
+    "Usage: spurious1d experiment [--quick] [--config FILE] [flags]",
+    "",
+    "Run the study and write results/<run>/: results.jsonl (one line per cell; rerunning resumes),",
+    "summary.json, summary.csv, figures/*.svg and report.html.",
+    "",
+    `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (see docs/study.md)`,
+    `  ${"--quick".padEnd(24)} a small version of the study (about a minute)`,
+    `  ${"--seeds 0,1,2".padEnd(24)} seeds (overrides the config)`,
+    `  ${"--out DIR".padEnd(24)} results root (default results)`,
+    `  ${"--run NAME".padEnd(24)} run name (default "default", or "quick" with --quick)`,
+    `  ${"--workers N".padEnd(24)} parallel workers (default: one per core)`,
+    `  ${"-h, --help".padEnd(24)} show this help`,
+  ].join("\n");
+}
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFile(`${path}.tmp`, data);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Write summary.json, summary.csv, figures and report.html for a run directory. */
+export async function writeReport(dir: string, config: StudyConfig, results: CellResult[]): Promise<string> {
+  const summary = summarise(config, results);
+  await writeAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  await writeAtomic(join(dir, "summary.csv"), summaryCsv(config, results));
+  const figures = await buildFigures(summary);
+  await mkdir(join(dir, "figures"), { recursive: true });
+  for (const f of figures) await writeAtomic(join(dir, "figures", `${f.name}.svg`), f.svg);
+  const html = join(dir, "report.html");
+  await writeAtomic(html, reportHtml(summary, figures));
+  return html;
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`--config: expected a readable JSON file, got ${JSON.stringify(path)} (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--config: expected JSON, got a parse error in ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Run `spurious1d experiment`. */
+export async function runExperiment(argv: readonly string[], log: (line: string) => void): Promise<void> {
+  const values = parseFlags(argv, {
+    config: { type: "string" },
+    quick: { type: "boolean" },
+    seeds: { type: "string" },
+    out: { type: "string" },
+    run: { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return log(experimentHelp());
+  const quick = values.quick === true;
+  const given = values.config ? await readConfigFile(values.config as string) : {};
+  if (values.seeds !== undefined) {
+    const seeds = String(values.seeds).split(",").map(Number);
+    (given as Record<string, unknown>).seeds = seeds;
+  }
+  let config: StudyConfig;
+  try {
+    config = resolveStudyConfig(given, quick);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${values.config ? `${values.config}: ` : ""}${error.message}`);
+    throw error;
+  }
+  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: expected an integer >= 1, got ${JSON.stringify(values.workers)}`);
+  const dir = join(String(values.out ?? "results"), String(values.run ?? (quick ? "quick" : "default")));
+  await mkdir(dir, { recursive: true });
+  // A run directory belongs to one config: resuming with another would mix incomparable cells.
+  const configPath = join(dir, "config.json");
+  const configText = JSON.stringify(config, null, 2) + "\n";
+  const previous = await readFile(configPath, "utf8").catch(() => undefined);
+  if (previous !== undefined && previous !== configText) {
+    throw new UsageError(`--run: expected a run directory made with this config, got ${dir} made with another (use --run NAME for a new run)`);
+  }
+  if (previous === undefined) await writeAtomic(configPath, configText);
+  const resultsPath = join(dir, "results.jsonl");
+  const done = await loadResults<CellResult>(resultsPath);
+  const doneIds = new Set(done.map((r) => r.id));
+  const cells = studyCells(config);
+  const todo = cells.filter((c) => !doneIds.has(c.id));
+  log(`study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${Math.min(workers, todo.length || 1)} worker(s) -> ${dir}`);
+  const progress = progressBar("cells", cells.length);
+  let finished = done.length;
+  progress(finished);
+  const url = new URL(import.meta.url.endsWith(".ts") ? "./study_worker.ts" : "./study_worker.js", import.meta.url);
+  const results = [...done];
+  await runPool<{ config: StudyConfig; cell: (typeof cells)[number] }, CellResult>(
+    url,
+    workers,
+    todo.map((cell) => ({ config, cell })),
+    async (_, result) => {
+      await appendResult(resultsPath, result);
+      results.push(result);
+      progress(++finished, result.id);
+    },
+  );
+  const order = new Map(cells.map((c, i) => [c.id, i]));
+  results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const html = await writeReport(dir, config, results);
+  log(`wrote ${html}`);
+}
+
+/** Run `spurious1d report DIR`. */
+export async function runReport(argv: readonly string[], log: (line: string) => void): Promise<void> {
+  const values = parseFlags(argv.filter((a) => a.startsWith("-")), { help: { type: "boolean", short: "h" } });
+  const dirs = argv.filter((a) => !a.startsWith("-"));
+  if (values.help) return log("Usage: spurious1d report DIR   (rebuild summary, figures and report.html from DIR/results.jsonl)");
+  if (dirs.length !== 1) throw new UsageError(`DIR: expected one results directory, got ${dirs.length}`);
+  const dir = dirs[0];
+  const configText = await readFile(join(dir, "config.json"), "utf8").catch(() => undefined);
+  if (configText === undefined) throw new UsageError(`DIR: expected a study run directory with config.json, got ${JSON.stringify(dir)}`);
+  const config = resolveStudyConfig(JSON.parse(configText));
+  const results = await loadResults<CellResult>(join(dir, "results.jsonl"));
+  if (!results.some((r) => r.base)) throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);
+  log(`wrote ${await writeReport(dir, config, results)}`);
+}

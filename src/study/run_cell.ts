@@ -1,0 +1,208 @@
+// One study cell: generate its splits, train ERM, score it on three test distributions, run the
+// methods, and (base cells) the held-out-size and gamma sweeps and a clean reference model.
+// Deterministic: every seed derives from the cell, so workers and a serial run agree.
+import type { TF } from "../tf/tf_type.ts";
+import { makeSplit, type Split, type SplitName, type SplitSpec } from "../data/splits.ts";
+import { resolveSpuriousFeature } from "../data/spurious_config.ts";
+import { groupMetrics, type GroupMetrics } from "../metrics/group_metrics.ts";
+import { makeContext } from "../methods/context.ts";
+import { getMethod } from "../methods/registry.ts";
+import { resolveTrainConfig } from "../tf/train_config.ts";
+import { disposeModel } from "../tf/models.ts";
+import { predictLogits, train } from "../tf/trainer.ts";
+import { deriveSeed } from "../random/draws.ts";
+import { fitL1Logreg } from "../lastlayer/l1_logreg.ts";
+import { LogregProblem } from "../lastlayer/problem.ts";
+import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
+import { headLogits } from "../lastlayer/problem.ts";
+import { afr } from "../methods/afr.ts";
+import type { MethodContext } from "../methods/types.ts";
+import type { StudyConfig } from "./config.ts";
+import type { Cell } from "./cells.ts";
+
+/** The metrics a cell records for one model on one test set. */
+export interface Scores {
+  readonly accuracy: number;
+  readonly worstGroupAccuracy: number;
+  readonly meanGroupAccuracy: number;
+  readonly worstClassAccuracy: number;
+  readonly conflictingAccuracy: number;
+  readonly ece: number;
+  readonly emptyGroups: number;
+}
+
+/** Everything one cell measured. */
+export interface CellResult {
+  readonly id: string;
+  readonly rho: number;
+  readonly amplitude: number;
+  readonly seed: number;
+  readonly base: boolean;
+  readonly numGroups: number;
+  readonly testSize: number;
+  /** ERM on the training distribution (aligned, same rho), without the feature, and conflicting. */
+  readonly erm: { readonly inDistribution: Scores; readonly absent: Scores; readonly conflicting: Scores; readonly trainAccuracy: number };
+  /** Each method on the test set without the feature. */
+  readonly methods: Record<string, Scores & { selected: Record<string, number>; diagnostics?: Record<string, unknown> }>;
+  /** A linear probe on ERM's features fitted to the whole decorrelated held-out set: the ceiling of last-layer methods. */
+  readonly probe: Scores;
+  /** Base cells: DFR at each held-out size. */
+  readonly heldoutSweep?: { size: number; dfr: Scores }[];
+  /** Base cells: AFR at each gamma (lambda 0). */
+  readonly gammaSweep?: { gamma: number; scores: Scores; diagnostics: Record<string, unknown> }[];
+  /** Base cells: the same model trained without the feature, on the same test set. */
+  readonly clean?: Scores;
+  readonly seconds: number;
+}
+
+const CLASSES = 10;
+
+function scores(m: GroupMetrics, split: Split, logits: Float32Array): Scores {
+  // Accuracy on the examples whose attribute disagrees with the label (for absent test sets this is
+  // every example whose recorded attribute would have conflicted).
+  let right = 0;
+  let count = 0;
+  for (let i = 0; i < split.y.length; i++) {
+    if (split.a[i] === split.y[i] % split.numAttributes) continue;
+    count++;
+    let best = 0;
+    for (let c = 1; c < CLASSES; c++) if (logits[i * CLASSES + c] > logits[i * CLASSES + best]) best = c;
+    if (best === split.y[i]) right++;
+  }
+  return {
+    accuracy: m.averageAccuracy,
+    worstGroupAccuracy: m.worstGroupAccuracy,
+    meanGroupAccuracy: m.meanGroupAccuracy,
+    worstClassAccuracy: m.worstClassAccuracy,
+    conflictingAccuracy: count ? right / count : NaN,
+    ece: m.ece ?? NaN,
+    emptyGroups: m.emptyGroups,
+  };
+}
+
+/** Score logits on a split with the context's grouping. */
+function score(ctx: MethodContext, split: SplitName, logits: Float32Array): Scores {
+  const s = ctx.splits[split];
+  return scores(
+    groupMetrics({ labels: s.y, groups: ctx.groups(split), numGroups: ctx.numGroups, numClasses: CLASSES, logits }),
+    s,
+    logits,
+  );
+}
+
+/** The first `size` examples of a split (splits are already shuffled). */
+function prefix(s: Split, size: number): Split {
+  const n = Math.min(size, s.y.length);
+  return { ...s, x: s.x.subarray(0, n * s.seqLength), y: s.y.subarray(0, n), a: s.a.subarray(0, n), g: s.g.subarray(0, n) };
+}
+
+/** Run one cell. */
+export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<CellResult> {
+  const start = performance.now();
+  const seed = (k: number) => deriveSeed(cell.seed, k);
+  const feature = resolveSpuriousFeature({ kind: config.kind, amplitude: cell.amplitude, featureSeed: seed(1) }, 40);
+  const spec = (dataSeed: number, numSamples: number, part: SplitSpec["part"], mode: SplitSpec["attributes"]["mode"], s: number): SplitSpec => ({
+    dataSeed,
+    numSamples,
+    part,
+    attributes: { mode, rho: cell.rho, exact: false, seed: s },
+  });
+  const maxHeldout = Math.max(...config.heldoutSizes);
+  // The training set is the reference training set (MNIST-1D seed 42); the rest are fresh draws.
+  const splits = {
+    train: await makeSplit(spec(42, 5000, "train", "aligned", seed(2)), {}, feature),
+    heldout: await makeSplit(spec(seed(3), Math.ceil(maxHeldout / 10) * 10, "all", config.heldoutMode, seed(4)), {}, feature),
+    val: await makeSplit(spec(seed(5), 5000, "all", "random", seed(6)), {}, feature),
+    test: await makeSplit(spec(seed(7), config.testSize, "all", "absent", seed(8)), {}, feature),
+  };
+  const mainHeldout = Math.min(5000, maxHeldout);
+  const training = resolveTrainConfig({ model: config.model, steps: config.steps, evalEvery: config.steps, seed: seed(9) });
+  const full = makeContext(tf, splits, training, config.grouping);
+  const ctx = makeContext(tf, { ...splits, heldout: prefix(splits.heldout, mainHeldout) }, training, config.grouping, full.erm);
+  const f = 40;
+  // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
+  const extra = async (mode: "aligned" | "conflicting", k: number) =>
+    makeSplit(spec(seed(k), config.testSize, "all", mode, seed(k + 1)), {}, feature);
+  const ermOn = (s: Split) => {
+    const logits = predictLogits(tf, full.erm, new Float32Array(s.x), f);
+    const c = makeContext(tf, { ...splits, test: s }, training, config.grouping, full.erm);
+    return score(c, "test", logits);
+  };
+  const trainLogits = predictLogits(tf, full.erm, ctx.inputs("train"), f);
+  let trainRight = 0;
+  splits.train.y.forEach((y, i) => {
+    let best = 0;
+    for (let c = 1; c < CLASSES; c++) if (trainLogits[i * CLASSES + c] > trainLogits[i * CLASSES + best]) best = c;
+    if (best === y) trainRight++;
+  });
+  const erm = {
+    inDistribution: ermOn(await extra("aligned", 10)),
+    absent: score(ctx, "test", predictLogits(tf, full.erm, ctx.inputs("test"), f)),
+    conflicting: ermOn(await extra("conflicting", 12)),
+    trainAccuracy: trainRight / splits.train.y.length,
+  };
+  // Methods on the absent test set.
+  const methods: CellResult["methods"] = {};
+  for (const name of config.methods) {
+    const method = getMethod(name)!;
+    const params = name.startsWith("dfr") ? { C: config.dfrC, refits: config.dfrRefits } : method.defaults;
+    const r = method.run(ctx, params);
+    methods[name] = {
+      ...score(ctx, "test", r.logits.test),
+      selected: r.selected,
+      ...(name.startsWith("afr") ? { diagnostics: r.diagnostics } : {}),
+    };
+  }
+  // The linear-probe ceiling: standardised features of the whole held-out set, C = 1.
+  const d = full.erm.embeddingSize;
+  const scaler = fitScaler(full.embeddings("heldout"), d);
+  const probeHead = fitL1Logreg(
+    new LogregProblem(applyScaler(full.embeddings("heldout"), d, scaler), splits.heldout.y, d, CLASSES),
+    { C: 1, tol: 1e-4, maxIter: 2000 },
+  );
+  const probe = score(ctx, "test", headLogits(applyScaler(ctx.embeddings("test"), d, scaler), d, probeHead));
+  let heldoutSweep: CellResult["heldoutSweep"];
+  let gammaSweep: CellResult["gammaSweep"];
+  let clean: Scores | undefined;
+  if (cell.base) {
+    heldoutSweep = config.heldoutSizes.map((size) => {
+      const c = makeContext(tf, { ...splits, heldout: prefix(splits.heldout, size) }, training, config.grouping, full.erm);
+      const r = getMethod("dfr")!.run(c, { C: config.dfrC, refits: config.dfrRefits });
+      return { size, dfr: score(ctx, "test", r.logits.test) };
+    });
+    gammaSweep = config.afrGammas.map((gamma) => {
+      const r = afr.run(ctx, { gamma, lambda: 0, steps: 100, learningRate: 0.01 });
+      return { gamma, scores: score(ctx, "test", r.logits.test), diagnostics: r.diagnostics };
+    });
+    const cleanModel = train(tf, training, { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f }).model;
+    clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
+    disposeModel(cleanModel);
+  }
+  disposeModel(full.erm);
+  return {
+    id: cell.id,
+    rho: cell.rho,
+    amplitude: cell.amplitude,
+    seed: cell.seed,
+    base: cell.base,
+    numGroups: ctx.numGroups,
+    testSize: splits.test.y.length,
+    erm,
+    methods,
+    probe,
+    ...(heldoutSweep ? { heldoutSweep } : {}),
+    ...(gammaSweep ? { gammaSweep } : {}),
+    ...(clean ? { clean } : {}),
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+// The clean training rows (reference training set, no feature).
+async function cleanTrain(attributeSeed: number): Promise<Float64Array> {
+  const s = await makeSplit(
+    { dataSeed: 42, numSamples: 5000, part: "train", attributes: { mode: "absent", rho: 0, exact: false, seed: attributeSeed } },
+    {},
+    resolveSpuriousFeature({ amplitude: 0 }, 40),
+  );
+  return s.x;
+}
