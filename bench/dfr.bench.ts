@@ -22,13 +22,21 @@ const make = (seed: number, count: number): { emb: Float32Array; split: Split } 
     emb[i * d + 10 + a[i]] += 1.5;
   }
   const split: Split = {
-    x: new Float64Array(count * 40), y, a, g: Int32Array.from(y, (v, i) => v * 10 + a[i]), seqLength: 40, numAttributes: 10,
+    x: new Float64Array(count * 40),
+    y,
+    a,
+    g: Int32Array.from(y, (v, i) => v * 10 + a[i]),
+    seqLength: 40,
+    numAttributes: 10,
     draw: { mode: "random", rho: 0.1, exact: false, seed: 0 },
   };
   return { emb, split };
 };
 const parts: Record<SplitName, { emb: Float32Array; split: Split }> = {
-  train: make(1, 100), heldout: make(2, n), val: make(3, 1000), test: make(4, 1000),
+  train: make(1, 100),
+  heldout: make(2, n),
+  val: make(3, 1000),
+  test: make(4, 1000),
 };
 const ctx: MethodContext = {
   tf,
@@ -46,6 +54,8 @@ const ctx: MethodContext = {
 const start = performance.now();
 const r = dfr.run(ctx, dfr.defaults);
 const seconds = (performance.now() - start) / 1000;
-console.log(`DFR (7 C values + 20 refits) on ${n} x ${d}, 10 classes: ${seconds.toFixed(2)} s; selected C ${r.selected.C}; ` +
-  `solver iterations ${r.diagnostics.solverIterations}; all converged ${r.diagnostics.allConverged}`);
+console.log(
+  `DFR (7 C values + 20 refits) on ${n} x ${d}, 10 classes: ${seconds.toFixed(2)} s; selected C ${r.selected.C}; ` +
+    `solver iterations ${r.diagnostics.solverIterations}; all converged ${r.diagnostics.allConverged}`,
+);
 console.log(JSON.stringify({ seconds, selected: r.selected, diagnostics: r.diagnostics }));

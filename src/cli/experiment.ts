@@ -57,7 +57,9 @@ async function readConfigFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new UsageError(`--config: expected a readable JSON file, got ${JSON.stringify(path)} (${(error as Error).message})`);
+    throw new UsageError(
+      `--config: expected a readable JSON file, got ${JSON.stringify(path)} (${(error as Error).message})`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -88,11 +90,15 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   try {
     config = resolveStudyConfig(given, quick);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${values.config ? `${values.config}: ` : ""}${error.message}`);
+    if (error instanceof ConfigError) {
+      throw new UsageError(`${values.config ? `${values.config}: ` : ""}${error.message}`);
+    }
     throw error;
   }
   const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: expected an integer >= 1, got ${JSON.stringify(values.workers)}`);
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new UsageError(`--workers: expected an integer >= 1, got ${JSON.stringify(values.workers)}`);
+  }
   const dir = join(String(values.out ?? "results"), String(values.run ?? (quick ? "quick" : "default")));
   await mkdir(dir, { recursive: true });
   // A run directory belongs to one config: resuming with another would mix incomparable cells.
@@ -100,7 +106,9 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const configText = JSON.stringify(config, null, 2) + "\n";
   const previous = await readFile(configPath, "utf8").catch(() => undefined);
   if (previous !== undefined && previous !== configText) {
-    throw new UsageError(`--run: expected a run directory made with this config, got ${dir} made with another (use --run NAME for a new run)`);
+    throw new UsageError(
+      `--run: expected a run directory made with this config, got ${dir} made with another (use --run NAME for a new run)`,
+    );
   }
   if (previous === undefined) await writeAtomic(configPath, configText);
   const resultsPath = join(dir, "results.jsonl");
@@ -108,7 +116,11 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const doneIds = new Set(done.map((r) => r.id));
   const cells = studyCells(config);
   const todo = cells.filter((c) => !doneIds.has(c.id));
-  log(`study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${Math.min(workers, todo.length || 1)} worker(s) -> ${dir}`);
+  log(
+    `study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${
+      Math.min(workers, todo.length || 1)
+    } worker(s) -> ${dir}`,
+  );
   const progress = progressBar("cells", cells.length);
   let finished = done.length;
   progress(finished);
@@ -134,13 +146,19 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
 export async function runReport(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const values = parseFlags(argv.filter((a) => a.startsWith("-")), { help: { type: "boolean", short: "h" } });
   const dirs = argv.filter((a) => !a.startsWith("-"));
-  if (values.help) return log("Usage: spurious1d report DIR   (rebuild summary, figures and report.html from DIR/results.jsonl)");
+  if (values.help) {
+    return log("Usage: spurious1d report DIR   (rebuild summary, figures and report.html from DIR/results.jsonl)");
+  }
   if (dirs.length !== 1) throw new UsageError(`DIR: expected one results directory, got ${dirs.length}`);
   const dir = dirs[0];
   const configText = await readFile(join(dir, "config.json"), "utf8").catch(() => undefined);
-  if (configText === undefined) throw new UsageError(`DIR: expected a study run directory with config.json, got ${JSON.stringify(dir)}`);
+  if (configText === undefined) {
+    throw new UsageError(`DIR: expected a study run directory with config.json, got ${JSON.stringify(dir)}`);
+  }
   const config = resolveStudyConfig(JSON.parse(configText));
   const results = await loadResults<CellResult>(join(dir, "results.jsonl"));
-  if (!results.some((r) => r.base)) throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);
+  if (!results.some((r) => r.base)) {
+    throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);
+  }
   log(`wrote ${await writeReport(dir, config, results)}`);
 }

@@ -12,7 +12,10 @@ const COMMANDS: Record<
 > = {
   generate: { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate },
   train: { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain },
-  experiment: { summary: "run the study (resumable, parallel) and write results, figures and report.html", run: runExperiment },
+  experiment: {
+    summary: "run the study (resumable, parallel) and write results, figures and report.html",
+    run: runExperiment,
+  },
   report: { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport },
 };
 

@@ -12,7 +12,9 @@ export function progressBar(label: string, total: number): (done: number, note?:
     const width = 24;
     const filled = total ? Math.round((width * done) / total) : width;
     const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
-    const line = `${label} ${bar} ${done}/${total}, ${fmt(elapsed)} elapsed, ETA ${Number.isFinite(eta) ? fmt(eta) : "?"}${note ? `  ${note}` : ""}`;
+    const line = `${label} ${bar} ${done}/${total}, ${fmt(elapsed)} elapsed, ETA ${
+      Number.isFinite(eta) ? fmt(eta) : "?"
+    }${note ? `  ${note}` : ""}`;
     if (tty) process.stderr.write(`\r${line}\x1b[K${done === total ? "\n" : ""}`);
     else process.stderr.write(`${line}\n`);
   };

@@ -10,6 +10,9 @@ parentPort!.on("message", async (task: { config: StudyConfig; cell: Cell }) => {
   try {
     parentPort!.postMessage({ ok: true, result: await runCell(tf, task.config, task.cell) });
   } catch (error) {
-    parentPort!.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    parentPort!.postMessage({
+      ok: false,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 });

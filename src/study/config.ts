@@ -81,7 +81,9 @@ export function resolveStudyConfig(input: unknown = {}, quick = false): StudyCon
   const methods = v.methods;
   if (!Array.isArray(methods)) throw new ConfigError("methods", "a list of method names", methods);
   methods.forEach((m, i) => {
-    if (typeof m !== "string" || !(m in METHODS)) throw new ConfigError(`methods[${i}]`, `one of ${Object.keys(METHODS).join(", ")}`, m);
+    if (typeof m !== "string" || !(m in METHODS)) {
+      throw new ConfigError(`methods[${i}]`, `one of ${Object.keys(METHODS).join(", ")}`, m);
+    }
   });
   return {
     model: oneOf("model", v.model, MODEL_KINDS),

@@ -4,7 +4,7 @@
 import type { TF } from "../tf/tf_type.ts";
 import { makeSplit, type Split, type SplitName, type SplitSpec } from "../data/splits.ts";
 import { resolveSpuriousFeature } from "../data/spurious_config.ts";
-import { groupMetrics, type GroupMetrics } from "../metrics/group_metrics.ts";
+import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { makeContext } from "../methods/context.ts";
 import { getMethod } from "../methods/registry.ts";
 import { resolveTrainConfig } from "../tf/train_config.ts";
@@ -41,10 +41,18 @@ export interface CellResult {
   readonly numGroups: number;
   readonly testSize: number;
   /** ERM on the training distribution (aligned, same rho), without the feature, and conflicting. */
-  readonly erm: { readonly inDistribution: Scores; readonly absent: Scores; readonly conflicting: Scores; readonly trainAccuracy: number };
+  readonly erm: {
+    readonly inDistribution: Scores;
+    readonly absent: Scores;
+    readonly conflicting: Scores;
+    readonly trainAccuracy: number;
+  };
   /** Each method on the test set without the feature. */
-  readonly methods: Record<string, Scores & { selected: Record<string, number>; diagnostics?: Record<string, unknown> }>;
-  /** A linear probe on ERM's features fitted to the whole decorrelated held-out set: the ceiling of last-layer methods. */
+  readonly methods: Record<
+    string,
+    Scores & { selected: Record<string, number>; diagnostics?: Record<string, unknown> }
+  >;
+  /** A linear probe on ERM's features fitted by maximum likelihood to the whole held-out set: what a plain last layer recovers. */
   readonly probe: Scores;
   /** Base cells: DFR at each held-out size. */
   readonly heldoutSweep?: { size: number; dfr: Scores }[];
@@ -93,7 +101,13 @@ function score(ctx: MethodContext, split: SplitName, logits: Float32Array): Scor
 /** The first `size` examples of a split (splits are already shuffled). */
 function prefix(s: Split, size: number): Split {
   const n = Math.min(size, s.y.length);
-  return { ...s, x: s.x.subarray(0, n * s.seqLength), y: s.y.subarray(0, n), a: s.a.subarray(0, n), g: s.g.subarray(0, n) };
+  return {
+    ...s,
+    x: s.x.subarray(0, n * s.seqLength),
+    y: s.y.subarray(0, n),
+    a: s.a.subarray(0, n),
+    g: s.g.subarray(0, n),
+  };
 }
 
 /** Run one cell. */
@@ -101,7 +115,13 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   const start = performance.now();
   const seed = (k: number) => deriveSeed(cell.seed, k);
   const feature = resolveSpuriousFeature({ kind: config.kind, amplitude: cell.amplitude, featureSeed: seed(1) }, 40);
-  const spec = (dataSeed: number, numSamples: number, part: SplitSpec["part"], mode: SplitSpec["attributes"]["mode"], s: number): SplitSpec => ({
+  const spec = (
+    dataSeed: number,
+    numSamples: number,
+    part: SplitSpec["part"],
+    mode: SplitSpec["attributes"]["mode"],
+    s: number,
+  ): SplitSpec => ({
     dataSeed,
     numSamples,
     part,
@@ -111,14 +131,29 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   // The training set is the reference training set (MNIST-1D seed 42); the rest are fresh draws.
   const splits = {
     train: await makeSplit(spec(42, 5000, "train", "aligned", seed(2)), {}, feature),
-    heldout: await makeSplit(spec(seed(3), Math.ceil(maxHeldout / 10) * 10, "all", config.heldoutMode, seed(4)), {}, feature),
+    heldout: await makeSplit(
+      spec(seed(3), Math.ceil(maxHeldout / 10) * 10, "all", config.heldoutMode, seed(4)),
+      {},
+      feature,
+    ),
     val: await makeSplit(spec(seed(5), 5000, "all", "random", seed(6)), {}, feature),
     test: await makeSplit(spec(seed(7), config.testSize, "all", "absent", seed(8)), {}, feature),
   };
   const mainHeldout = Math.min(5000, maxHeldout);
-  const training = resolveTrainConfig({ model: config.model, steps: config.steps, evalEvery: config.steps, seed: seed(9) });
+  const training = resolveTrainConfig({
+    model: config.model,
+    steps: config.steps,
+    evalEvery: config.steps,
+    seed: seed(9),
+  });
   const full = makeContext(tf, splits, training, config.grouping);
-  const ctx = makeContext(tf, { ...splits, heldout: prefix(splits.heldout, mainHeldout) }, training, config.grouping, full.erm);
+  const ctx = makeContext(
+    tf,
+    { ...splits, heldout: prefix(splits.heldout, mainHeldout) },
+    training,
+    config.grouping,
+    full.erm,
+  );
   const f = 40;
   // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
   const extra = async (mode: "aligned" | "conflicting", k: number) =>
@@ -153,7 +188,8 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       ...(name.startsWith("afr") ? { diagnostics: r.diagnostics } : {}),
     };
   }
-  // The linear-probe ceiling: standardised features of the whole held-out set, C = 1.
+  // The linear probe: standardised features of the whole held-out set, C = 1 (a reference, not a bound:
+  // methods that select by worst-group accuracy can beat it).
   const d = full.erm.embeddingSize;
   const scaler = fitScaler(full.embeddings("heldout"), d);
   const probeHead = fitL1Logreg(
@@ -166,7 +202,13 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   let clean: Scores | undefined;
   if (cell.base) {
     heldoutSweep = config.heldoutSizes.map((size) => {
-      const c = makeContext(tf, { ...splits, heldout: prefix(splits.heldout, size) }, training, config.grouping, full.erm);
+      const c = makeContext(
+        tf,
+        { ...splits, heldout: prefix(splits.heldout, size) },
+        training,
+        config.grouping,
+        full.erm,
+      );
       const r = getMethod("dfr")!.run(c, { C: config.dfrC, refits: config.dfrRefits });
       return { size, dfr: score(ctx, "test", r.logits.test) };
     });
@@ -174,7 +216,8 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       const r = afr.run(ctx, { gamma, lambda: 0, steps: 100, learningRate: 0.01 });
       return { gamma, scores: score(ctx, "test", r.logits.test), diagnostics: r.diagnostics };
     });
-    const cleanModel = train(tf, training, { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f }).model;
+    const cleanModel =
+      train(tf, training, { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f }).model;
     clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
     disposeModel(cleanModel);
   }
@@ -200,7 +243,12 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
 // The clean training rows (reference training set, no feature).
 async function cleanTrain(attributeSeed: number): Promise<Float64Array> {
   const s = await makeSplit(
-    { dataSeed: 42, numSamples: 5000, part: "train", attributes: { mode: "absent", rho: 0, exact: false, seed: attributeSeed } },
+    {
+      dataSeed: 42,
+      numSamples: 5000,
+      part: "train",
+      attributes: { mode: "absent", rho: 0, exact: false, seed: attributeSeed },
+    },
     {},
     resolveSpuriousFeature({ amplitude: 0 }, 40),
   );

@@ -1,0 +1,103 @@
+// The fetch handler's routes and its answers to hostile input: 413, 400, 422 (with the CLI's
+// field-naming messages), a cost budget checked before any work, 404 and 405.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHandler } from "../../src/edge/handler.ts";
+import { decodeNpy } from "../../src/data/npy.ts";
+
+const handler = createHandler({ maxBodyBytes: 4096, maxCost: 50_000 });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  handler(
+    new Request(`http://local${path}`, {
+      method: "POST",
+      headers,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+
+test("GET /health", async () => {
+  const r = await handler(new Request("http://local/health"));
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { ok: true, name: "spurious1d" });
+});
+
+test("POST /generate returns JSON arrays, or one array as .npy by Accept", async () => {
+  const r = await post("/generate", {
+    mnist: { numSamples: 100 },
+    spurious: { feature: { amplitude: 1 }, train: { rho: 0.9 } },
+  });
+  assert.equal(r.status, 200);
+  const body = await r.json();
+  assert.deepEqual(body.x.shape, [80, 40]);
+  assert.equal(body.a.data.length, 80);
+  const npy = await post("/generate?array=y_test", { mnist: { numSamples: 100 } }, { accept: "application/x-npy" });
+  assert.equal(npy.headers.get("content-type"), "application/x-npy");
+  const a = decodeNpy(new Uint8Array(await npy.arrayBuffer()));
+  assert.deepEqual([a.dtype, a.shape], ["<i8", [20]]);
+});
+
+test("POST /train returns the CLI's metrics", async () => {
+  const r = await post("/train", { mnist: { numSamples: 300 }, training: { model: "linear", steps: 10 } });
+  assert.equal(r.status, 200);
+  const body = await r.json();
+  assert.equal(body.model, "linear");
+  assert.ok(body.test.accuracy > 0);
+});
+
+const HOSTILE: [string, () => Promise<Response>, number, RegExp][] = [
+  ["a body over the limit", () => post("/generate", "x".repeat(5000)), 413, /body: expected at most 4096 bytes/],
+  ["invalid JSON", () => post("/generate", "{oops"), 400, /body: expected JSON/],
+  ["a JSON array body", () => post("/generate", [1, 2]), 422, /body: expected an object/],
+  [
+    "a bad field",
+    () => post("/generate", { mnist: { seed: 1.5 } }),
+    422,
+    /mnist\.seed: expected an integer in \[0, 4294967295\], got 1\.5/,
+  ],
+  [
+    "a bad spurious field",
+    () => post("/generate", { spurious: { train: { rho: 3 } } }),
+    422,
+    /spurious\.train\.rho: expected a finite number in \[0, 1\], got 3/,
+  ],
+  [
+    "an unknown field",
+    () => post("/train", { training: { stepz: 3 } }),
+    422,
+    /training\.stepz: expected one of the known fields/,
+  ],
+  [
+    "too many examples",
+    () => post("/generate", { mnist: { numSamples: 100000 } }),
+    422,
+    /cost: expected examples generated of at most 50000, got 100000/,
+  ],
+  [
+    "too much training",
+    () => post("/train", { training: { steps: 1000 } }),
+    422,
+    /cost: expected training steps x batch size of at most 50000, got 100000/,
+  ],
+  ["an unknown route", () => handler(new Request("http://local/etc/passwd")), 404, /route: expected one of/],
+  ["a wrong method", () => handler(new Request("http://local/train")), 405, /method: expected POST, got GET/],
+  [
+    "a wrong method on /health",
+    () => handler(new Request("http://local/health", { method: "DELETE" })),
+    405,
+    /method: expected GET, got DELETE/,
+  ],
+];
+for (const [name, send, status, message] of HOSTILE) {
+  test(`hostile input: ${name} -> ${status}`, async () => {
+    const r = await send();
+    assert.equal(r.status, status);
+    assert.match((await r.json()).error, message);
+  });
+}
+
+test("a request over budget is refused before any work starts", async () => {
+  const start = performance.now();
+  const r = await post("/train", { mnist: { numSamples: 5000 }, training: { model: "cnn", steps: 100000 } });
+  assert.equal(r.status, 422);
+  assert.ok(performance.now() - start < 2000, "refused without training");
+});
