@@ -9,3 +9,4 @@ export {
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
+export { knn, conditionalP, optimise } from "./tsne";

@@ -32,6 +32,8 @@ export interface StudyConfig {
   /** DFR's C grid and refits (fewer than published to fit the time budget; say so in the report). */
   dfrC: number[];
   dfrRefits: number;
+  /** Points of each training set embedded by t-SNE for the report's dataset figure. */
+  tsnePoints: number;
 }
 
 export const STUDY_DEFAULTS: Readonly<StudyConfig> = Object.freeze({
@@ -51,6 +53,7 @@ export const STUDY_DEFAULTS: Readonly<StudyConfig> = Object.freeze({
   afrGammas: [0, 1, 4, 16, 64],
   dfrC: [1, 0.3, 0.1, 0.03],
   dfrRefits: 5,
+  tsnePoints: 2000,
 });
 
 /** `--quick`: the same study, small enough for a smoke test (about a minute on two cores). */
@@ -64,6 +67,7 @@ export const STUDY_QUICK: Partial<StudyConfig> = Object.freeze({
   afrGammas: [0, 4],
   dfrC: [0.3, 0.1],
   dfrRefits: 2,
+  tsnePoints: 1000,
 });
 
 const KEYS = Object.keys(STUDY_DEFAULTS);
@@ -102,5 +106,6 @@ export function resolveStudyConfig(input: unknown = {}, quick = false): StudyCon
     afrGammas: numbers("afrGammas", v.afrGammas, { min: 0 }),
     dfrC: numbers("dfrC", v.dfrC, { min: 1e-6 }),
     dfrRefits: integer("dfrRefits", v.dfrRefits, { min: 1, max: 1000 }),
+    tsnePoints: integer("tsnePoints", v.tsnePoints, { min: 50, max: 5000 }),
   };
 }

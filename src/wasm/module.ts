@@ -100,6 +100,25 @@ export interface KernelExports {
   ): number;
   expScalar(x: number): number;
   wasmExp(x: number): number;
+  knn(x: number, n: number, d: number, k: number, nbr: number, dist: number, row: number): void;
+  conditionalP(dist: number, n: number, k: number, perplexity: number, P: number): void;
+  optimise(
+    n: number,
+    rowStart: number,
+    cols: number,
+    vals: number,
+    Y: number,
+    iterations: number,
+    exaggerationIters: number,
+    exaggeration: number,
+    learningRate: number,
+    theta: number,
+    update: number,
+    gains: number,
+    grad: number,
+    negF: number,
+    tree: number,
+  ): number;
   wasmLog(x: number): number;
   softmaxLossGrad(
     x: number,
