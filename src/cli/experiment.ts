@@ -15,6 +15,7 @@ import { runPool } from "./worker_pool.ts";
 import { progressBar } from "./progress_bar.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { svgToPng } from "./png.ts";
 
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
@@ -22,7 +23,7 @@ export function experimentHelp(): string {
     "Usage: spurious1d experiment [--quick] [--config FILE] [flags]",
     "",
     "Run the study and write results/<run>/: results.jsonl (one line per cell; rerunning resumes),",
-    "summary.json, summary.csv, figures/*.svg and report.html.",
+    "summary.json, summary.csv, figures/*.svg and *.png, and report.html.",
     "",
     `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (see docs/study.md)`,
     `  ${"--quick".padEnd(24)} a small version of the study (about a minute)`,
@@ -46,7 +47,10 @@ export async function writeReport(dir: string, config: StudyConfig, results: Cel
   await writeAtomic(join(dir, "summary.csv"), summaryCsv(config, results));
   const figures = await buildFigures(summary);
   await mkdir(join(dir, "figures"), { recursive: true });
-  for (const f of figures) await writeAtomic(join(dir, "figures", `${f.name}.svg`), f.svg);
+  for (const f of figures) {
+    await writeAtomic(join(dir, "figures", `${f.name}.svg`), f.svg);
+    await writeAtomic(join(dir, "figures", `${f.name}.png`), await svgToPng(f.svg));
+  }
   const html = join(dir, "report.html");
   await writeAtomic(html, reportHtml(summary, figures));
   return html;

@@ -4,7 +4,7 @@
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 const W = 560;
 const H = 320;
-const M = { left: 56, right: 150, top: 34, bottom: 46 };
+const M = { left: 56, right: 175, top: 34, bottom: 46 };
 
 export interface Point {
   x: number;

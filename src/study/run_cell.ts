@@ -156,7 +156,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   );
   const f = 40;
   // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
-  const extra = async (mode: "aligned" | "conflicting", k: number) =>
+  const extra = (mode: "aligned" | "conflicting", k: number) =>
     makeSplit(spec(seed(k), config.testSize, "all", mode, seed(k + 1)), {}, feature);
   const ermOn = (s: Split) => {
     const logits = predictLogits(tf, full.erm, new Float32Array(s.x), f);

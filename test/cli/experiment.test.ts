@@ -30,7 +30,14 @@ test("experiment writes results, summary, figures and a self-contained report; r
     !/<script|https?:\/\//.test(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")),
     "no scripts, no network",
   );
-  assert.equal((html.match(/<svg/g) ?? []).length, (await readdir(`${dir}/figures`)).length);
+  const figureFiles = await readdir(`${dir}/figures`);
+  const svgs = figureFiles.filter((f) => f.endsWith(".svg"));
+  assert.equal((html.match(/<svg/g) ?? []).length, svgs.length);
+  for (const svg of svgs) {
+    const png = new Uint8Array(await readFile(`${dir}/figures/${svg.replace(/\.svg$/, ".png")}`));
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${svg} has a PNG copy`);
+    assert.ok(png.length > 3000, `${svg}'s PNG is not blank`);
+  }
   const summary = JSON.parse(await readFile(`${dir}/summary.json`, "utf8"));
   assert.ok(
     summary.base.erm.inDistribution.accuracy.mean > summary.base.erm.conflicting.accuracy.mean,
