@@ -16,6 +16,7 @@ import { LogregProblem } from "../lastlayer/problem.ts";
 import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
 import { headLogits } from "../lastlayer/problem.ts";
 import { afr } from "../methods/afr.ts";
+import { argmax } from "../methods/head_eval.ts";
 import type { MethodContext } from "../methods/types.ts";
 import type { StudyConfig } from "./config.ts";
 import type { Cell } from "./cells.ts";
@@ -73,9 +74,7 @@ function scores(m: GroupMetrics, split: Split, logits: Float32Array): Scores {
   for (let i = 0; i < split.y.length; i++) {
     if (split.a[i] === split.y[i] % split.numAttributes) continue;
     count++;
-    let best = 0;
-    for (let c = 1; c < CLASSES; c++) if (logits[i * CLASSES + c] > logits[i * CLASSES + best]) best = c;
-    if (best === split.y[i]) right++;
+    if (argmax(logits, i, CLASSES) === split.y[i]) right++;
   }
   return {
     accuracy: m.averageAccuracy,
@@ -166,9 +165,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   const trainLogits = predictLogits(tf, full.erm, ctx.inputs("train"), f);
   let trainRight = 0;
   splits.train.y.forEach((y, i) => {
-    let best = 0;
-    for (let c = 1; c < CLASSES; c++) if (trainLogits[i * CLASSES + c] > trainLogits[i * CLASSES + best]) best = c;
-    if (best === y) trainRight++;
+    if (argmax(trainLogits, i, CLASSES) === y) trainRight++;
   });
   const erm = {
     inDistribution: ermOn(await extra("aligned", 10)),

@@ -61,34 +61,35 @@ export class TrainingDiverged extends Error {
 const NUM_CLASSES = 10;
 const EVAL_BATCH = 4096;
 
-/** Logits of every row of x, in batches, as one Float32Array [n x classes]. */
-export function predictLogits(tf: TF, model: Model, x: Float32Array, seqLength: number): Float32Array {
+// Apply `f` to the rows of x in batches, concatenating its `width` outputs per row.
+function mapRows(
+  tf: TF,
+  x: Float32Array,
+  seqLength: number,
+  width: number,
+  f: (xb: tfc.Tensor2D) => tfc.Tensor2D,
+): Float32Array {
   const n = x.length / seqLength;
-  const out = new Float32Array(n * model.numClasses);
+  const out = new Float32Array(n * width);
   for (let first = 0; first < n; first += EVAL_BATCH) {
     const count = Math.min(EVAL_BATCH, n - first);
-    const values = tf.tidy(() => {
-      const xb = tf.tensor2d(x.subarray(first * seqLength, (first + count) * seqLength), [count, seqLength]);
-      return model.logits(xb).dataSync() as Float32Array;
-    });
-    out.set(values, first * model.numClasses);
+    const values = tf.tidy(() =>
+      f(tf.tensor2d(x.subarray(first * seqLength, (first + count) * seqLength), [count, seqLength]))
+        .dataSync() as Float32Array
+    );
+    out.set(values, first * width);
   }
   return out;
 }
 
+/** Logits of every row of x, in batches, as one Float32Array [n x classes]. */
+export function predictLogits(tf: TF, model: Model, x: Float32Array, seqLength: number): Float32Array {
+  return mapRows(tf, x, seqLength, model.numClasses, (xb) => model.logits(xb));
+}
+
 /** Embeddings (penultimate features) of every row of x, as one Float32Array [n x embeddingSize]. */
 export function predictEmbeddings(tf: TF, model: Model, x: Float32Array, seqLength: number): Float32Array {
-  const n = x.length / seqLength;
-  const out = new Float32Array(n * model.embeddingSize);
-  for (let first = 0; first < n; first += EVAL_BATCH) {
-    const count = Math.min(EVAL_BATCH, n - first);
-    const values = tf.tidy(() => {
-      const xb = tf.tensor2d(x.subarray(first * seqLength, (first + count) * seqLength), [count, seqLength]);
-      return model.embed(xb).dataSync() as Float32Array;
-    });
-    out.set(values, first * model.embeddingSize);
-  }
-  return out;
+  return mapRows(tf, x, seqLength, model.embeddingSize, (xb) => model.embed(xb));
 }
 
 /** Group metrics of a model on an evaluation set (groups = classes when none are given). */

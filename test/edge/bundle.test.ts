@@ -2,8 +2,9 @@
 // bytes as the CLI for the same config and seed: Deno with no permission flags at all, Node, Node with
 // code generation from strings disabled, and a Web Worker in headless Chromium. Runs from Node.
 import { test } from "node:test";
+import { browserUnavailable, launchChromium } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
-import { access, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, resolve } from "node:path";
 import process from "node:process";
@@ -110,8 +111,8 @@ test("the bundle gives the CLI's bytes in Deno without permissions, in Node, and
 
 test("the bundle gives the CLI's bytes inside a Web Worker in headless Chromium", async (t) => {
   if (IS_DENO) return t.skip("runs from the Node side (playwright drives the browser)");
-  const installed = await access("/usr/bin/chromium").then(() => true, () => false);
-  if (!installed && !process.env.CI) return t.skip("/usr/bin/chromium is not installed (npm test installs it as root)");
+  const why = await browserUnavailable();
+  if (why) return t.skip(why);
   const expected = await cliReference();
   const root = resolve(".");
   const pages: Record<string, string> = {
@@ -130,20 +131,7 @@ test("the bundle gives the CLI's bytes inside a Web Worker in headless Chromium"
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const port = (server.address() as { port: number }).port;
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

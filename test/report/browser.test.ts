@@ -1,38 +1,22 @@
 // The report in a real browser: headless Chromium (Debian's) opens report.html from the quick
 // study's output, with no console errors, and every figure renders (a screenshot is not blank).
 import { test } from "node:test";
+import { browserUnavailable, launchChromium } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
-import { access, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import process from "node:process";
-import { freshPath, IS_DENO } from "../helpers/env.ts";
-import { cliCommand } from "../helpers/env.ts";
+import { cliCommand, freshPath, IS_DENO } from "../helpers/env.ts";
 import { run } from "../helpers/run.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 test("report.html opens in headless Chromium without console errors and every figure renders", async (t) => {
   if (IS_DENO) return t.skip("runs from the Node side (playwright drives the browser)");
-  const installed = await access(CHROMIUM).then(() => true, () => false);
-  if (!installed && !process.env.CI) return t.skip(`${CHROMIUM} is not installed (.ci/run installs it)`);
-  const { chromium } = await import("playwright-core");
+  const why = await browserUnavailable();
+  if (why) return t.skip(why);
   const out = await freshPath("browser");
   const c = cliCommand(["experiment", "--config", "test/fixtures/tiny_study.json", "--out", out, "--run", "r"]);
   const r = await run(c.cmd, c.args);
   assert.equal(r.code, 0, r.stderr);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
