@@ -84,7 +84,7 @@ export function createModel(
       names: [...bodyNames, "head_W", "head_b"],
       head: { W, b },
       embed,
-      logits: (x) => tf.tidy(() => tf.add(tf.matMul(embed(x), W), b) as tfc.Tensor2D),
+      logits: (x) => tf.tidy(() => tf.fused.matMul({ a: embed(x), b: W, bias: b }) as tfc.Tensor2D),
     };
   };
   if (kind === "linear") return withHead(inputLength, [], [], (x) => x.clone());
@@ -96,8 +96,9 @@ export function createModel(
     const b2 = p([h], h);
     return withHead(h, [W1, b1, W2, b2], ["W1", "b1", "W2", "b2"], (x) =>
       tf.tidy(() => {
-        const h1 = tf.relu(tf.add(tf.matMul(x, W1), b1));
-        return tf.add(h1, tf.relu(tf.add(tf.matMul(h1, W2), b2))) as tfc.Tensor2D;
+        // Fused matmul + bias + ReLU: one kernel forward, fewer backward (dispatch bounds small models).
+        const h1 = tf.fused.matMul({ a: x, b: W1, bias: b1, activation: "relu" });
+        return tf.add(h1, tf.fused.matMul({ a: h1, b: W2, bias: b2, activation: "relu" })) as tfc.Tensor2D;
       }));
   }
   const c = shape.channels;

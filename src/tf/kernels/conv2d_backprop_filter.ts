@@ -1,8 +1,10 @@
 // Conv2DBackpropFilter for the wasm backend (tfjs-wasm 4.22 has none, so conv nets cannot train):
 // dW[fh, fw, ci, co] = sum over (b, oh, ow) of x[b, oh*sh - top + fh*dh, ow*sw - left + fw*dw, ci]
-// * dy[b, oh, ow, co], accumulated in float64 in a fixed order, so every runtime gets the same bits.
-import { backend_util, type TensorInfo } from "@tensorflow/tfjs-core";
-import { f32View, makeF32Output, wasmKernel } from "./wasm_access.ts";
+// * dy[b, oh, ow, co]. Computed as im2col followed by tfjs-wasm's own (XNNPACK) matmul: the column
+// matrix [fh*fw*ci, b*oh*ow] is filled on the wasm heap, dy is read as a [b*oh*ow, co] matrix without a
+// copy, and their product is dW. The same binary computes it in every runtime, so the bits agree.
+import { backend_util, getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+import { f32View, makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The kernel config to register. */
 export const conv2dBackpropFilterConfig = wasmKernel("Conv2DBackpropFilter", ({ inputs, backend, attrs }) => {
@@ -29,13 +31,16 @@ export const conv2dBackpropFilterConfig = wasmKernel("Conv2DBackpropFilter", ({ 
   const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  const matMul = getKernel("BatchMatMul", "wasm")?.kernelFunc as unknown as WasmKernelFunc;
+  const rows = filterHeight * filterWidth * inChannels;
+  const cols = batchSize * outHeight * outWidth;
   const xv = f32View(backend, x);
-  const dyv = f32View(backend, dy);
-  const acc = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
+  const [colsT, c] = makeF32Output(backend, [1, rows, cols]);
+  c.fill(0); // padded positions stay zero
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       for (let ow = 0; ow < outWidth; ow++) {
-        const dyBase = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        const col = (b * outHeight + oh) * outWidth + ow;
         for (let fh = 0; fh < filterHeight; fh++) {
           const ih = oh * strideHeight - top + fh * dilationHeight;
           if (ih < 0 || ih >= inHeight) continue;
@@ -43,18 +48,19 @@ export const conv2dBackpropFilterConfig = wasmKernel("Conv2DBackpropFilter", ({ 
             const iw = ow * strideWidth - left + fw * dilationWidth;
             if (iw < 0 || iw >= inWidth) continue;
             const xBase = ((b * inHeight + ih) * inWidth + iw) * inChannels;
-            const wBase = (fh * filterWidth + fw) * inChannels * outChannels;
-            for (let ci = 0; ci < inChannels; ci++) {
-              const xval = xv[xBase + ci];
-              const row = wBase + ci * outChannels;
-              for (let co = 0; co < outChannels; co++) acc[row + co] += xval * dyv[dyBase + co];
-            }
+            const rBase = (fh * filterWidth + fw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) c[(rBase + ci) * cols + col] = xv[xBase + ci];
           }
         }
       }
     }
   }
-  const [out, view] = makeF32Output(backend, a.filterShape);
-  view.set(acc);
-  return out;
+  const dy2: TensorInfo = { dataId: dy.dataId, shape: [1, cols, outChannels], dtype: "float32" };
+  const product = matMul({
+    inputs: { a: colsT, b: dy2 },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as TensorInfo;
+  backend.disposeData(colsT.dataId);
+  return { dataId: product.dataId, shape: a.filterShape, dtype: "float32" };
 });
