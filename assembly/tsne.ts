@@ -153,30 +153,51 @@ function quadrant(node: i32, px: f64, py: f64): i32 {
 }
 
 let sumQ: f64 = 0;
+const STACK: usize = memory.data(4096 * 4, 16);
 
-// Repulsive force on (px, py) from a subtree, accumulated into negF[0..1]; returns nothing.
-function repulse(node: i32, px: f64, py: f64, self: i32, theta2: f64, negF: usize): void {
-  const count = load<f64>(nd(node, 2));
-  if (count == 0) return;
-  const dx = px - load<f64>(nd(node, 0));
-  const dy = py - load<f64>(nd(node, 1));
-  const d2 = dx * dx + dy * dy;
-  const child = <i32>load<f64>(nd(node, 6));
-  const leaf = child < 0;
-  if (leaf && <i32>load<f64>(nd(node, 7)) == self && count == 1) return;
-  const w = load<f64>(nd(node, 5));
-  if (leaf || w * w < theta2 * d2) {
-    // The whole cell acts as one body (a leaf holding `self` among duplicates counts the others).
-    const n = leaf && <i32>load<f64>(nd(node, 7)) == self ? count - 1 : count;
-    if (n <= 0) return;
-    const q = 1.0 / (1.0 + d2);
-    sumQ += n * q;
-    const m = n * q * q;
-    store<f64>(negF, load<f64>(negF) + m * dx);
-    store<f64>(negF, load<f64>(negF, 8) + m * dy, 8);
-    return;
+// Repulsive force on (px, py) from the whole tree, accumulated into negF[0..1] and sumQ. Iterative
+// with an explicit stack (children pushed in reverse, so cells are visited in the recursive order).
+function repulse(px: f64, py: f64, self: i32, theta2: f64, negF: usize): void {
+  let fx = 0.0;
+  let fy = 0.0;
+  let sq = 0.0;
+  let top = 0;
+  store<i32>(STACK, 0);
+  top = 1;
+  while (top > 0) {
+    top--;
+    const node = load<i32>(STACK + (<usize>top << 2));
+    const base = nodes + (<usize>(node * NODE) << 3);
+    const count = load<f64>(base, 16);
+    if (count == 0) continue;
+    const dx = px - load<f64>(base);
+    const dy = py - load<f64>(base, 8);
+    const d2 = dx * dx + dy * dy;
+    const child = <i32>load<f64>(base, 48);
+    const leaf = child < 0;
+    const point = <i32>load<f64>(base, 56);
+    if (leaf && point == self && count == 1) continue;
+    const w = load<f64>(base, 40);
+    if (leaf || w * w < theta2 * d2) {
+      // The whole cell acts as one body (a leaf holding `self` among duplicates counts the others).
+      const n = leaf && point == self ? count - 1 : count;
+      if (n <= 0) continue;
+      const q = 1.0 / (1.0 + d2);
+      sq += n * q;
+      const m = n * q * q;
+      fx += m * dx;
+      fy += m * dy;
+      continue;
+    }
+    for (let c = 3; c >= 0; c--) {
+      if (load<f64>(nodes + (<usize>((child + c) * NODE) << 3), 16) == 0) continue; // empty cell
+      store<i32>(STACK + (<usize>top << 2), child + c);
+      top++;
+    }
   }
-  for (let c = 0; c < 4; c++) repulse(child + c, px, py, self, theta2, negF);
+  sumQ += sq;
+  store<f64>(negF, fx);
+  store<f64>(negF, fy, 8);
 }
 
 // ---- optimisation ----
@@ -221,9 +242,7 @@ export function optimise(
     sumQ = 0;
     for (let i = 0; i < n; i++) {
       const f = negF + (<usize>(2 * i) << 3);
-      store<f64>(f, 0);
-      store<f64>(f, 0, 8);
-      repulse(0, load<f64>(Y + (<usize>(2 * i) << 3)), load<f64>(Y + (<usize>(2 * i + 1) << 3)), i, theta * theta, f);
+      repulse(load<f64>(Y + (<usize>(2 * i) << 3)), load<f64>(Y + (<usize>(2 * i + 1) << 3)), i, theta * theta, f);
     }
     const Z = max(sumQ, 1e-12);
     // Positive (attractive) forces from sparse P; the KL divergence only on the last iteration (one
