@@ -93,3 +93,31 @@ test("bad study input: unreadable or invalid config files, another config for th
   assert.equal(workers.code, 2);
   assert.match(workers.stderr, /--workers: expected an integer >= 1, got "0"/);
 });
+
+test("smoke test: experiment --quick finishes, its report has every section, and its numbers make sense", async (t) => {
+  if ((await import("../helpers/env.ts")).IS_DENO) return t.skip("runs once, from the Node side");
+  const out = await freshPath("quick");
+  const start = performance.now();
+  const r = await cli(["experiment", "--quick", "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  const seconds = (performance.now() - start) / 1000;
+  const dir = `${out}/quick`;
+  const s = JSON.parse(await readFile(`${dir}/summary.json`, "utf8"));
+  const erm = s.base.erm;
+  // The shortcut helps in distribution and hurts without the feature, and more when it conflicts.
+  assert.ok(erm.inDistribution.accuracy.mean > erm.absent.accuracy.mean + 0.2, JSON.stringify(erm));
+  assert.ok(erm.absent.accuracy.mean > erm.conflicting.accuracy.mean);
+  assert.ok(s.base.clean.accuracy.mean > erm.absent.accuracy.mean, "the clean model beats ERM without the feature");
+  assert.ok(s.base.trainAccuracy.mean > 0.9, "spurious data is easy to fit");
+  for (const m of s.config.methods) assert.ok(Number.isFinite(s.base.methods[m].accuracy.mean), m);
+  const html = await readFile(`${dir}/report.html`, "utf8");
+  for (
+    const h of ["a. The data", "b. ERM on spurious data", "c. All methods vs ERM", "d. Q1", "e. Q2", "f. Q3", "g. Q4"]
+  ) {
+    assert.ok(html.includes(h), `section ${h}`);
+  }
+  for (const key of ["base", "strength", "heldout", "reweighting", "worstGroup"]) {
+    assert.ok(s[key].conclusion.length > 80, `${key} has a conclusion`);
+  }
+  t.diagnostic(`experiment --quick took ${seconds.toFixed(1)} s`);
+});
