@@ -87,11 +87,10 @@ function tally(input: GroupMetricsInput): Tallies {
   const inPtr = k.alloc(rows * (logits ? c : 1) * 4 + 16); // +16: the kernel's masked tail loads
   const yPtr = k.alloc(rows * 4);
   const gPtr = k.alloc(rows * 4);
-  const gsPtr = k.alloc(numGroups * 24);
-  const csPtr = k.alloc(c * 16);
-  const ghPtr = k.alloc(numGroups * 8);
-  const chPtr = k.alloc(c * 8);
-  const binPtr = k.alloc(ECE_BINS * 24);
+  const jointPtr = k.alloc(numGroups * c * 8);
+  const lossPtr = k.alloc(numGroups * 8);
+  const binCountPtr = k.alloc(ECE_BINS * 8);
+  const binConfPtr = k.alloc(ECE_BINS * 8);
   for (let first = 0; first < n; first += rows) {
     const count = Math.min(rows, n - first);
     k.i32(yPtr, count).set(labels.subarray(first, first + count));
@@ -99,10 +98,10 @@ function tally(input: GroupMetricsInput): Tallies {
     let bad: number;
     if (logits) {
       k.f32(inPtr, count * c).set(logits.subarray(first * c, (first + count) * c));
-      bad = k.raw.statsFromLogits(inPtr, count, c, yPtr, gPtr, numGroups, gsPtr, csPtr, binPtr);
+      bad = k.raw.statsFromLogits(inPtr, count, c, yPtr, gPtr, numGroups, jointPtr, lossPtr, binCountPtr, binConfPtr);
     } else {
       k.i32(inPtr, count).set(predictions!.subarray(first, first + count));
-      bad = k.raw.statsFromPredictions(inPtr, count, c, yPtr, gPtr, numGroups, ghPtr, chPtr);
+      bad = k.raw.statsFromPredictions(inPtr, count, c, yPtr, gPtr, numGroups, jointPtr);
     }
     if (bad >= 0) {
       const i = first + bad;
@@ -112,28 +111,34 @@ function tally(input: GroupMetricsInput): Tallies {
         })`,
       );
     }
+    addJoint(total, k.u32(jointPtr, numGroups * c * 2), c);
     if (logits) {
-      addInto(total.groups, k.f64(gsPtr, numGroups * 3));
-      addInto(total.classes, k.f64(csPtr, c * 2));
-      addInto(total.bins, k.f64(binPtr, ECE_BINS * 3));
-    } else {
-      addHistogram(total.groups, 3, k.u32(ghPtr, numGroups * 2));
-      addHistogram(total.classes, 2, k.u32(chPtr, c * 2));
+      const loss = k.f64(lossPtr, numGroups);
+      for (let g = 0; g < numGroups; g++) total.groups[3 * g + 2] += loss[g];
+      const counts = k.u32(binCountPtr, ECE_BINS * 2);
+      const conf = k.f64(binConfPtr, ECE_BINS);
+      for (let b = 0; b < ECE_BINS; b++) {
+        total.bins[3 * b] += counts[2 * b] + counts[2 * b + 1];
+        total.bins[3 * b + 1] += conf[b];
+        total.bins[3 * b + 2] += counts[2 * b + 1];
+      }
     }
   }
   return total;
 }
 
-// Histogram [wrong, right] per id -> tallies [count, correct, ...] with `stride` values per id.
-function addHistogram(into: Float64Array, stride: number, hist: Uint32Array): void {
-  for (let id = 0; id * 2 < hist.length; id++) {
-    into[id * stride] += hist[2 * id] + hist[2 * id + 1];
-    into[id * stride + 1] += hist[2 * id + 1];
+// Joint histogram [(g * c + y) * 2 + correct] -> group tallies [count, correct, loss] and class [count, correct].
+function addJoint(total: Tallies, joint: Uint32Array, c: number): void {
+  for (let g = 0; g * c * 2 < joint.length; g++) {
+    for (let y = 0; y < c; y++) {
+      const wrong = joint[(g * c + y) * 2];
+      const right = joint[(g * c + y) * 2 + 1];
+      total.groups[3 * g] += wrong + right;
+      total.groups[3 * g + 1] += right;
+      total.classes[2 * y] += wrong + right;
+      total.classes[2 * y + 1] += right;
+    }
   }
-}
-
-function addInto(into: Float64Array, values: Float64Array): void {
-  for (let i = 0; i < into.length; i++) into[i] += values[i];
 }
 
 /** All group metrics of a set of predictions (see GroupMetrics for definitions). */

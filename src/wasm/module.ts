@@ -84,9 +84,10 @@ export interface KernelExports {
     labels: number,
     groups: number,
     numGroups: number,
-    groupStats: number,
-    classStats: number,
-    bins: number,
+    joint: number,
+    groupLoss: number,
+    binCount: number,
+    binConfidence: number,
   ): number;
   statsFromPredictions(
     predictions: number,
@@ -95,8 +96,7 @@ export interface KernelExports {
     labels: number,
     groups: number,
     numGroups: number,
-    groupStats: number,
-    classStats: number,
+    joint: number,
   ): number;
   expScalar(x: number): number;
   wasmExp(x: number): number;
