@@ -3,7 +3,7 @@ import { datasetFiles } from "../data/mnist1d_files.ts";
 import { dataFlagHelp, dataFlagOptions, dataFromFlags, makeDataset } from "./data_flags.ts";
 import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { parseFlags } from "./parse_flags.ts";
-import { progressPrinter } from "./progress.ts";
+import { progressBar } from "./progress_bar.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The `generate` command's help text. */
@@ -43,7 +43,12 @@ export async function runGenerate(argv: readonly string[], log: (line: string) =
   }
   const force = values.force === true;
   await checkOutputDir(out, force);
-  const progress = values.quiet ? undefined : progressPrinter("generate", 200_000);
+  // Progress only for large runs (200k examples or more), on the same bar as the study's.
+  let bar: ReturnType<typeof progressBar> | undefined;
+  const progress = values.quiet ? undefined : (done: number, total: number) => {
+    if (total < 200_000) return;
+    (bar ??= progressBar("examples", total))(done);
+  };
   const { ds, pair } = await makeDataset(settings, progress);
   const s = settings.spurious;
   const meta = s ? { spurious: { feature: s.feature, train: s.train, test: s.test } } : {};

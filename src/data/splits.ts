@@ -86,7 +86,7 @@ export async function makeSplit(
     ? [ds.x, ds.y]
     : spec.part === "test"
     ? [ds.xTest, ds.yTest]
-    : [concat(ds.x, ds.xTest), concatInt(ds.y, ds.yTest)];
+    : [concat(ds.x, ds.xTest), concat(ds.y, ds.yTest)];
   // In place: x is this call's own array (a view on the generator's memory, or a fresh copy).
   return injectSpurious(x, y, ds.seqLength, feature, spec.attributes, { into: x });
 }
@@ -102,15 +102,8 @@ export async function makeSplits(
   return out;
 }
 
-function concat(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function concatInt(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
+function concat<T extends Float64Array | Int32Array>(a: T, b: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
   return out;

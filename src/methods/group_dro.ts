@@ -6,8 +6,7 @@
 import { type Head, LogregProblem } from "../lastlayer/problem.ts";
 import { descend } from "../lastlayer/descent.ts";
 import { exp } from "../wasm/math.ts";
-import { train } from "../tf/trainer.ts";
-import { predictLogits } from "../tf/trainer.ts";
+import { predictLogits, train } from "../tf/trainer.ts";
 import { disposeModel } from "../tf/models.ts";
 import { ermHead, selectionScore, splitLogits } from "./head_eval.ts";
 import type { Method } from "./types.ts";

@@ -146,20 +146,17 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     seed: seed(9),
   });
   const full = makeContext(tf, splits, training, config.grouping);
-  const ctx = makeContext(
-    tf,
-    { ...splits, heldout: prefix(splits.heldout, mainHeldout) },
-    training,
-    config.grouping,
-    full.erm,
-  );
+  // Contexts over other splits that reuse the trained ERM model.
+  const reuse = (changed: Partial<Record<SplitName, Split>>) =>
+    makeContext(tf, { ...splits, ...changed }, training, config.grouping, full.erm);
+  const ctx = reuse({ heldout: prefix(splits.heldout, mainHeldout) });
   const f = 40;
   // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
   const extra = (mode: "aligned" | "conflicting", k: number) =>
     makeSplit(spec(seed(k), config.testSize, "all", mode, seed(k + 1)), {}, feature);
   const ermOn = (s: Split) => {
     const logits = predictLogits(tf, full.erm, new Float32Array(s.x), f);
-    const c = makeContext(tf, { ...splits, test: s }, training, config.grouping, full.erm);
+    const c = reuse({ test: s });
     return score(c, "test", logits);
   };
   const trainLogits = predictLogits(tf, full.erm, ctx.inputs("train"), f);
@@ -199,13 +196,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   let clean: Scores | undefined;
   if (cell.base) {
     heldoutSweep = config.heldoutSizes.map((size) => {
-      const c = makeContext(
-        tf,
-        { ...splits, heldout: prefix(splits.heldout, size) },
-        training,
-        config.grouping,
-        full.erm,
-      );
+      const c = reuse({ heldout: prefix(splits.heldout, size) });
       const r = getMethod("dfr")!.run(c, { C: config.dfrC, refits: config.dfrRefits });
       return { size, dfr: score(ctx, "test", r.logits.test) };
     });
