@@ -9,4 +9,6 @@ export {
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
+export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";
+export { adamStep, sgdStep } from "./optim";

@@ -5,11 +5,23 @@ import * as tf from "@tensorflow/tfjs-core";
 // The full package registers every op's gradient with tfjs-core (tfjs-core alone registers none).
 import "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import {
+  getGradient,
+  type KernelConfig,
+  registerGradient,
+  registerKernel,
+  unregisterKernel,
+} from "@tensorflow/tfjs-core";
 import { wasmBase64 } from "../../build/wasm/tfjs-backend-wasm-simd.wasm.ts";
 import { conv2dBackpropFilterConfig } from "./kernels/conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./kernels/conv2d_backprop_input.ts";
 import { unsortedSegmentSumConfig } from "./kernels/unsorted_segment_sum.ts";
 import { untransposedMatMulConfig } from "./kernels/matmul_untransposed.ts";
+import { contiguousSliceConfig } from "./kernels/slice_contiguous.ts";
+import { fusedDenseConfigs, fusedDenseGradConfig } from "./kernels/fused_dense.ts";
+import { softmaxCrossEntropyConfigs } from "./kernels/softmax_cross_entropy.ts";
+import { fusedDenseGradConfigs } from "./ops/fused_dense.ts";
+import { softmaxCrossEntropyGradConfig } from "./ops/softmax_cross_entropy.ts";
 
 let ready: Promise<typeof tf> | undefined;
 
@@ -34,17 +46,36 @@ async function init(): Promise<typeof tf> {
   return tf;
 }
 
-/** Register the missing kernels and replace the transposing matmuls (idempotent). */
+/**
+ * Register the missing kernels and spurious1d's fused ones (with their gradients), and replace the
+ * transposing matmuls and the copying Slice (idempotent).
+ */
 export function patchKernels(): void {
-  for (const config of [conv2dBackpropFilterConfig, unsortedSegmentSumConfig]) {
-    if (!tf.getKernel(config.kernelName, "wasm")) registerKernel(config);
+  const added = [
+    conv2dBackpropFilterConfig,
+    unsortedSegmentSumConfig,
+    ...fusedDenseConfigs,
+    fusedDenseGradConfig,
+    ...softmaxCrossEntropyConfigs,
+  ];
+  for (const config of added) {
+    if (!tf.getKernel(config.kernelName, config.backendName)) registerKernel(config);
   }
+  for (const config of [...fusedDenseGradConfigs(tf), softmaxCrossEntropyGradConfig(tf)]) {
+    if (!getGradient(config.kernelName)) registerGradient(config);
+  }
+  replaceKernel("Slice", contiguousSliceConfig);
+  replaceKernel("Conv2DBackpropInput", () => conv2dBackpropInputConfig);
   for (const name of ["BatchMatMul", "_FusedMatMul"] as const) {
-    const current = tf.getKernel(name, "wasm");
-    if ((current as { patched?: boolean } | undefined)?.patched) continue;
-    const config = untransposedMatMulConfig(name);
-    unregisterKernel(name, "wasm");
-    registerKernel(config);
-    (tf.getKernel(name, "wasm") as { patched?: boolean }).patched = true;
+    replaceKernel(name, () => untransposedMatMulConfig(name));
   }
+}
+
+// Replace tfjs-wasm's kernel `name` once (the new config may wrap the current one).
+function replaceKernel(name: string, config: () => KernelConfig): void {
+  if ((tf.getKernel(name, "wasm") as { patched?: boolean } | undefined)?.patched) return;
+  const replacement = config();
+  unregisterKernel(name, "wasm");
+  registerKernel(replacement);
+  (tf.getKernel(name, "wasm") as { patched?: boolean }).patched = true;
 }

@@ -4,6 +4,7 @@
 // last-layer methods retrain only (W, b) on frozen embeddings.
 import type * as tfc from "@tensorflow/tfjs-core";
 import { deriveSeed, uniforms } from "../random/draws.ts";
+import { dense } from "./ops/fused_dense.ts";
 
 type TF = typeof tfc;
 
@@ -84,7 +85,8 @@ export function createModel(
       names: [...bodyNames, "head_W", "head_b"],
       head: { W, b },
       embed,
-      logits: (x) => tf.tidy(() => tf.fused.matMul({ a: embed(x), b: W, bias: b }) as tfc.Tensor2D),
+      logits: (x) =>
+        tf.tidy(() => dense(tf, embed(x), W as tfc.Tensor2D, b as tfc.Tensor1D, { inputIsData: !body.length })),
     };
   };
   if (kind === "linear") return withHead(inputLength, [], [], (x) => x.clone());
@@ -96,9 +98,9 @@ export function createModel(
     const b2 = p([h], h);
     return withHead(h, [W1, b1, W2, b2], ["W1", "b1", "W2", "b2"], (x) =>
       tf.tidy(() => {
-        // Fused matmul + bias + ReLU: one kernel forward, fewer backward (dispatch bounds small models).
-        const h1 = tf.fused.matMul({ a: x, b: W1, bias: b1, activation: "relu" });
-        return tf.add(h1, tf.fused.matMul({ a: h1, b: W2, bias: b2, activation: "relu" })) as tfc.Tensor2D;
+        // One engine op per layer forward and one backward: dispatch bounds small models.
+        const h1 = dense(tf, x, W1 as tfc.Tensor2D, b1 as tfc.Tensor1D, { activation: "relu", inputIsData: true });
+        return dense(tf, h1, W2 as tfc.Tensor2D, b2 as tfc.Tensor1D, { activation: "relu", residual: true });
       }));
   }
   const c = shape.channels;

@@ -7,6 +7,7 @@ import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { deriveSeed, permutation } from "../random/draws.ts";
 import { createModel, type Model, restore, snapshot } from "./models.ts";
 import { fusedOptimizer } from "./optimizer.ts";
+import { softmaxCrossEntropy } from "./ops/softmax_cross_entropy.ts";
 import type { TrainConfig } from "./train_config.ts";
 
 type TF = typeof tfc;
@@ -113,33 +114,14 @@ export function perExampleCrossEntropy(tf: TF, logits: tfc.Tensor2D, labels: tfc
   });
 }
 
-/**
- * Mean over the batch of w_i * cross-entropy_i, with a fused gradient: d/dlogits = (softmax -
- * onehot) * w / n, a handful of kernels instead of differentiating each op of the forward pass.
- */
+/** Mean over the batch of w_i * cross-entropy_i (one kernel forward, one multiply backward). */
 export function weightedCrossEntropy(
   tf: TF,
   logits: tfc.Tensor2D,
   labels: tfc.Tensor1D,
   weights?: tfc.Tensor1D,
 ): tfc.Scalar {
-  const n = logits.shape[0];
-  const fused = (z: tfc.Tensor, save: tfc.GradSaveFunc) => {
-    const onehot = tf.oneHot(labels, logits.shape[1]);
-    const w = weights ? tf.reshape(weights, [n, 1]) : tf.ones([n, 1]);
-    const shifted = tf.sub(z, tf.max(z, 1, true));
-    const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
-    save([logp, onehot, w]); // kept for the backward pass, which runs after this scope ends
-    const ce = tf.neg(tf.sum(tf.mul(logp, onehot), 1, true));
-    return {
-      value: tf.mean(tf.mul(ce, w)),
-      gradFunc: (dy: tfc.Tensor, saved: tfc.Tensor[]) => {
-        const [lp, oh, ww] = saved;
-        return tf.mul(tf.mul(tf.sub(tf.exp(lp), oh), ww), tf.div(dy, n));
-      },
-    };
-  };
-  return tf.customGrad(fused as unknown as Parameters<TF["customGrad"]>[0])(logits) as tfc.Scalar;
+  return softmaxCrossEntropy(tf, logits, labels, weights);
 }
 
 /** Train a fresh model (or continue `init`) on `data`; evaluate on `val` every evalEvery steps. */

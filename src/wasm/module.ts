@@ -77,6 +77,29 @@ export interface KernelExports {
     feature: number,
   ): void;
   injectBegin(seed: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wd: number,
+    stepSize: number,
+    invSqrtC2: number,
+  ): void;
+  sgdStep(p: number, g: number, m: number, n: number, lr: number, momentum: number, wd: number): void;
+  softmaxXent(
+    logits: number,
+    n: number,
+    c: number,
+    labels: number,
+    weights: number,
+    grad: number,
+    scratch: number,
+  ): number;
   statsFromLogits(
     logits: number,
     n: number,

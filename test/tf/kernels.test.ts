@@ -1,38 +1,9 @@
 // Every kernel spurious1d registers on tfjs-wasm, against tfjs's cpu backend over shapes, strides
 // and paddings: relative error at most 1e-4 (relative to the largest magnitude of the cpu result).
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
 import { tfReady } from "../../src/tf/backend.ts";
-import { uniforms } from "../../src/random/draws.ts";
-
-type TF = typeof tfc;
-
-/** Run `fn` on the cpu backend and on wasm, returning both results' values. */
-async function onBoth(tf: TF, fn: () => tfc.Tensor): Promise<[Float32Array, Float32Array, number[]]> {
-  await tf.setBackend("cpu");
-  const cpu = tf.tidy(fn);
-  const expected = (await cpu.data()) as Float32Array;
-  const shape = cpu.shape;
-  cpu.dispose();
-  await tf.setBackend("wasm");
-  const wasm = tf.tidy(fn);
-  const got = (await wasm.data()) as Float32Array;
-  assert.deepEqual(wasm.shape, shape, "shape");
-  wasm.dispose();
-  return [expected, got, shape];
-}
-
-function assertClose(expected: Float32Array, got: Float32Array, label: string): void {
-  assert.equal(got.length, expected.length, `${label}: length`);
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
-  assert.ok(worst <= 1e-4 * Math.max(scale, 1e-30), `${label}: max error ${worst} vs scale ${scale}`);
-}
-
-const rand = (shape: number[], seed: number) => uniforms(shape.reduce((a, b) => a * b, 1), -1, 1, seed);
+import { assertClose, onBoth, rand } from "../helpers/tf_compare.ts";
 
 type Pad = "valid" | "same" | number | [[number, number], [number, number], [number, number], [number, number]];
 const CONV_CASES: { x: number[]; f: number[]; strides: [number, number]; pad: Pad }[] = [
@@ -65,6 +36,31 @@ test("Conv2DBackpropFilter on wasm matches cpu (shapes, strides, paddings), call
           dy: tf.tensor(rand(dyShape, 30 + i), dyShape),
         },
         { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.f } as unknown as tfc.NamedAttrMap,
+      ) as tfc.Tensor;
+    const [expected, got] = await onBoth(tf, fn);
+    assertClose(expected, got, `case ${i} ${JSON.stringify(c)}`);
+  }
+});
+
+test("Conv2DBackpropInput on wasm matches cpu (shapes, strides, paddings), called directly", async () => {
+  const tf = await tfReady();
+  for (const [i, c] of CONV_CASES.entries()) {
+    const info = tf.backend_util.computeConv2DInfo(
+      c.x as [number, number, number, number],
+      c.f as [number, number, number, number],
+      c.strides,
+      1,
+      c.pad as "valid",
+    );
+    const dyShape = info.outShape as number[];
+    const fn = () =>
+      tf.engine().runKernel(
+        "Conv2DBackpropInput",
+        {
+          dy: tf.tensor(rand(dyShape, 50 + i), dyShape),
+          filter: tf.tensor4d(rand(c.f, 60 + i), c.f as [number, number, number, number]),
+        },
+        { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x } as unknown as tfc.NamedAttrMap,
       ) as tfc.Tensor;
     const [expected, got] = await onBoth(tf, fn);
     assertClose(expected, got, `case ${i} ${JSON.stringify(c)}`);
@@ -148,4 +144,23 @@ test("matMul with transposed operands (and its gradients) on wasm matches cpu", 
     return tf.concat([tf.matMul(a, b, true, true).flatten(), fused.flatten()]);
   });
   assertClose(expected, got, "batched and fused");
+});
+
+test("Slice on wasm matches cpu: contiguous row blocks (copied in the heap) and strided slices", async () => {
+  const tf = await tfReady();
+  const cases: [number[], number[], number[]][] = [
+    [[50, 8], [10, 0], [20, 8]], // contiguous rows: the in-heap path
+    [[50, 8], [49, 0], [-1, -1]],
+    [[50], [7], [30]],
+    [[6, 5, 4], [2, 0, 0], [3, 5, 4]],
+    [[50, 8], [3, 2], [10, 4]], // not contiguous: the original kernel
+    [[6, 5, 4], [1, 1, 1], [2, 3, 2]],
+  ];
+  for (const [i, [shape, begin, size]] of cases.entries()) {
+    const [expected, got] = await onBoth(tf, () => tf.slice(tf.tensor(rand(shape, 40 + i), shape), begin, size));
+    assertClose(expected, got, `slice ${shape} at ${begin} size ${size}`, 0);
+    const ints = Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => j * 3 - 7);
+    const [e2, g2] = await onBoth(tf, () => tf.cast(tf.slice(tf.tensor(ints, shape, "int32"), begin, size), "float32"));
+    assertClose(e2, g2, `int32 slice ${shape}`, 0);
+  }
 });

@@ -1,0 +1,34 @@
+// Softmax cross-entropy of a training batch and its gradient in one pass, in float64 with this
+// module's exp and log, so that the loss and the gradient are the same bits in every runtime.
+
+/**
+ * Mean over n rows of w_i * CE_i for float32 logits (n x c) and int32 labels, and its gradient
+ * grad_ij = w_i (softmax_ij - [j = y_i]) / n as float32. `weights` may be 0 (all ones);
+ * `scratch` holds c doubles. Labels must lie in [0, c).
+ */
+export function softmaxXent(logits: usize, n: i32, c: i32, labels: usize, weights: usize, grad: usize, scratch: usize): f64 {
+  const invN = 1.0 / <f64>n;
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const row = logits + (<usize>(i * c) << 2);
+    let m = <f64>load<f32>(row);
+    for (let j = 1; j < c; j++) m = max(m, <f64>load<f32>(row + (<usize>j << 2)));
+    let sum = 0.0;
+    for (let j = 0; j < c; j++) {
+      const e = Math.exp(<f64>load<f32>(row + (<usize>j << 2)) - m);
+      store<f64>(scratch + (<usize>j << 3), e);
+      sum += e;
+    }
+    const y = load<i32>(labels + (<usize>i << 2));
+    const w = weights == 0 ? 1.0 : <f64>load<f32>(weights + (<usize>i << 2));
+    total += w * (Math.log(sum) - (<f64>load<f32>(row + (<usize>y << 2)) - m));
+    const scale = w * invN;
+    const inv = 1.0 / sum;
+    const out = grad + (<usize>(i * c) << 2);
+    for (let j = 0; j < c; j++) {
+      const p = load<f64>(scratch + (<usize>j << 3)) * inv;
+      store<f32>(out + (<usize>j << 2), <f32>((j == y ? p - 1.0 : p) * scale));
+    }
+  }
+  return total * invN;
+}
