@@ -12,3 +12,6 @@ export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";
 export { adamStep, sgdStep } from "./optim";
+export { gemm, transposeF32 } from "./gemm";
+export { denseForward, denseBackward } from "./dense";
+export { conv1dForward, conv1dBackward } from "./conv1d";

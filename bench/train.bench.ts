@@ -9,6 +9,8 @@ import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
 
 const IS_DENO = "Deno" in globalThis;
 const STEPS = 300;
+const RUNS = 5; // timed runs per process (median reported)
+const PROCESSES = 3; // fresh processes per configuration: this VM's speed varies between processes
 
 async function data() {
   const ds = await makeMnist1d(resolveMnist1dArgs({}));
@@ -66,10 +68,19 @@ async function ours(model: "mlp" | "cnn", batch: number): Promise<number> {
   const tf = await tfReady();
   const { x, y } = await data();
   const cfg = resolveTrainConfig({ model, batchSize: batch, steps: STEPS, evalEvery: STEPS });
-  disposeModel(train(tf, { ...cfg, steps: 30 }, { x, y, seqLength: 40 }).model); // warm-up
-  const r = train(tf, cfg, { x, y, seqLength: 40 });
-  disposeModel(r.model);
-  return r.samplesPerSecond;
+  disposeModel(train(tf, { ...cfg, steps: 100 }, { x, y, seqLength: 40 }).model); // warm-up
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = train(tf, cfg, { x, y, seqLength: 40 });
+    disposeModel(r.model);
+    runs.push(r.samplesPerSecond);
+  }
+  return median(runs);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 function child(args: string[]): Promise<string> {
@@ -94,18 +105,32 @@ if (process.argv.includes("--child")) {
   process.exit(0);
 }
 
-console.log(`training throughput on ${IS_DENO ? "deno" : `node ${process.version}`}, one thread, ${STEPS} steps`);
+console.log(
+  `training throughput on ${IS_DENO ? "deno" : `node ${process.version}`}, one thread, ${STEPS} steps, ` +
+    `median of ${RUNS} runs in each of ${PROCESSES} processes`,
+);
 const results: Record<string, unknown> = {};
 for (const model of ["mlp", "cnn"]) {
   for (const batch of [100, 500]) {
-    const s = JSON.parse(await child(["--child", "stock", model, String(batch)]));
-    const o = JSON.parse(await child(["--child", "ours", model, String(batch)]));
+    const stockRuns: (number | string)[] = [];
+    const oursRuns: number[] = [];
+    for (let p = 0; p < PROCESSES; p++) {
+      stockRuns.push(JSON.parse(await child(["--child", "stock", model, String(batch)])));
+      oursRuns.push(JSON.parse(await child(["--child", "ours", model, String(batch)])));
+    }
+    const numeric = stockRuns.filter((v): v is number => typeof v === "number");
+    const s = numeric.length === stockRuns.length
+      ? median(numeric)
+      : String(stockRuns.find((v) => typeof v === "string"));
+    const o = median(oursRuns);
     const ratio = typeof s === "number" ? `${(o / s).toFixed(1)}x` : "stock cannot train it";
-    results[`${model}_b${batch}`] = { stock: s, ours: o };
+    results[`${model}_b${batch}`] = { stock: s, ours: o, stockRuns, oursRuns };
+    const range = (v: number[]) => `${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}`;
     console.log(
-      `${model} batch ${batch}: stock model.fit ${typeof s === "number" ? s.toFixed(0) : s}; spurious1d ${
-        o.toFixed(0)
-      } samples/s (${ratio})`,
+      `${model} batch ${batch}: stock model.fit ${
+        typeof s === "number" ? `${s.toFixed(0)} (${range(numeric)})` : s
+      }; ` +
+        `spurious1d ${o.toFixed(0)} (${range(oursRuns)}) samples/s (${ratio})`,
     );
   }
 }

@@ -19,6 +19,8 @@ import { unsortedSegmentSumConfig } from "./kernels/unsorted_segment_sum.ts";
 import { untransposedMatMulConfig } from "./kernels/matmul_untransposed.ts";
 import { contiguousSliceConfig } from "./kernels/slice_contiguous.ts";
 import { fusedDenseConfigs, fusedDenseGradConfig } from "./kernels/fused_dense.ts";
+import { conv1dConfigs, conv1dGradConfig } from "./kernels/conv1d_layer.ts";
+import { conv1dGradConfigs } from "./ops/conv1d_layer.ts";
 import { softmaxCrossEntropyConfigs } from "./kernels/softmax_cross_entropy.ts";
 import { fusedDenseGradConfigs } from "./ops/fused_dense.ts";
 import { softmaxCrossEntropyGradConfig } from "./ops/softmax_cross_entropy.ts";
@@ -57,11 +59,13 @@ export function patchKernels(): void {
     ...fusedDenseConfigs,
     fusedDenseGradConfig,
     ...softmaxCrossEntropyConfigs,
+    ...conv1dConfigs,
+    conv1dGradConfig,
   ];
   for (const config of added) {
     if (!tf.getKernel(config.kernelName, config.backendName)) registerKernel(config);
   }
-  for (const config of [...fusedDenseGradConfigs(tf), softmaxCrossEntropyGradConfig(tf)]) {
+  for (const config of [...fusedDenseGradConfigs(tf), ...conv1dGradConfigs(tf), softmaxCrossEntropyGradConfig(tf)]) {
     if (!getGradient(config.kernelName)) registerGradient(config);
   }
   replaceKernel("Slice", contiguousSliceConfig);

@@ -5,6 +5,8 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { deriveSeed, uniforms } from "../random/draws.ts";
 import { dense } from "./ops/fused_dense.ts";
+import { conv1dLayer } from "./ops/conv1d_layer.ts";
+import { convLength } from "./kernels/conv1d_layer.ts";
 
 type TF = typeof tfc;
 
@@ -46,16 +48,8 @@ function param(tf: TF, shape: number[], fanIn: number, seed: number): tfc.Variab
   return tf.tidy(() => tf.variable(tf.tensor(uniforms(n, -bound, bound, seed), shape, "float32"), true));
 }
 
-// conv1d runs as conv2d on [batch, 1, length, channels]: pad the length axis by one on each side.
-const CONV_PAD: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [0, 0], [1, 1], [
-  0,
-  0,
-]];
-
 /** Output length of a 1-D convolution (as PyTorch computes it). */
-export function convLength(length: number, kernel: number, stride: number, pad: number): number {
-  return Math.floor((length + 2 * pad - kernel) / stride) + 1;
-}
+export { convLength } from "./kernels/conv1d_layer.ts";
 
 /** Build a freshly initialised model; every parameter's draw is derived from `seed`. */
 export function createModel(
@@ -118,9 +112,8 @@ export function createModel(
     tf.tidy(() => {
       let h: tfc.Tensor3D = tf.reshape(x, [x.shape[0], inputLength, 1]);
       for (let i = 0; i < layers.length; i++) {
-        // Explicit padding of the length only: a numeric pad would also pad conv1d's internal height axis.
-        const conv = tf.conv1d(h, body[2 * i] as tfc.Tensor3D, 2, CONV_PAD);
-        h = tf.relu(tf.add(conv, body[2 * i + 1])) as tfc.Tensor3D;
+        const [W, b] = [body[2 * i] as tfc.Tensor3D, body[2 * i + 1] as tfc.Tensor1D];
+        h = conv1dLayer(tf, h, W, b, { stride: 2, pad: 1, activation: "relu", inputIsData: i === 0 });
       }
       return tf.reshape(h, [x.shape[0], flat]) as tfc.Tensor2D;
     }));

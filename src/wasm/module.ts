@@ -77,6 +77,70 @@ export interface KernelExports {
     feature: number,
   ): void;
   injectBegin(seed: number): void;
+  gemm(a: number, b: number, c: number, n: number, k: number, m: number): void;
+  transposeF32(dst: number, src: number, rows: number, cols: number): void;
+  denseForward(
+    x: number,
+    W: number,
+    b: number,
+    act: number,
+    y: number,
+    n: number,
+    k: number,
+    m: number,
+    relu: number,
+    residual: number,
+  ): void;
+  denseBackward(
+    dy: number,
+    x: number,
+    W: number,
+    act: number,
+    n: number,
+    k: number,
+    m: number,
+    relu: number,
+    residual: number,
+    dW: number,
+    db: number,
+    dx: number,
+    scratch: number,
+  ): void;
+  conv1dForward(
+    x: number,
+    W: number,
+    b: number,
+    act: number,
+    cols: number,
+    n: number,
+    len: number,
+    cin: number,
+    cout: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    lout: number,
+    relu: number,
+  ): void;
+  conv1dBackward(
+    dy: number,
+    x: number,
+    W: number,
+    act: number,
+    n: number,
+    len: number,
+    cin: number,
+    cout: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    lout: number,
+    relu: number,
+    dW: number,
+    db: number,
+    dx: number,
+    scratch: number,
+  ): void;
   adamStep(
     p: number,
     g: number,

@@ -1,11 +1,12 @@
 // A whole dense layer as one kernel on tfjs-wasm, forward and backward. Small models are bound by
-// per-op dispatch (each engine op costs microseconds of bookkeeping), so the forward pass (matmul +
-// bias + ReLU + optional residual) and the backward pass (ReLU mask, bias gradient, weight gradient,
-// input gradient) each run as a single engine op that calls tfjs-wasm's own C++ kernels (XNNPACK
-// matmuls with no transposed operand, SIMD element-wise ops) directly, without the engine.
-import { getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+// per-op dispatch and by XNNPACK's repacking of every new weight tensor (about 5 ns per element
+// here, and the weights are new after every step), so each pass is a single engine op that copies
+// its operands into spurious1d's WebAssembly, runs the layer there (register-tiled float32 SIMD
+// products without packing; see assembly/dense.ts) and copies the results back.
+import type { TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
+import { type Kernels, sharedKernels } from "../../wasm/module.ts";
+import { f32View, makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The backward kernel's name (prefixed: these are not tfjs kernels). */
 export const FUSED_DENSE_GRAD = "Spurious1dDenseGrad";
@@ -18,6 +19,9 @@ export interface FusedDenseAttrs {
   inputIsData: boolean;
 }
 
+/** Which gradients the backward kernel computes: weights and bias, the input, or all three. */
+export type FusedDenseGradWant = "params" | "input" | "all";
+
 /** The forward kernel's name for a variant: each variant saves different tensors for backward. */
 export function fusedDenseKernelName(a: Pick<FusedDenseAttrs, "activation" | "residual">): string {
   if (a.activation === "linear") {
@@ -27,55 +31,32 @@ export function fusedDenseKernelName(a: Pick<FusedDenseAttrs, "activation" | "re
   return a.residual ? "Spurious1dDenseReluResidual" : "Spurious1dDenseRelu";
 }
 
-/** Which gradients the backward kernel computes: weights and bias, the input, or all three. */
-export type FusedDenseGradWant = "params" | "input" | "all";
-
-function kernelOf(name: string): WasmKernelFunc {
-  const k = getKernel(name, "wasm")?.kernelFunc as unknown as WasmKernelFunc | undefined;
-  if (!k) throw new Error(`spurious1d: the wasm kernel ${name} must be registered first`);
-  return k;
+/** Copy tensors from tfjs-wasm's heap into a fresh arena of the shared kernels. */
+export function stage(backend: BackendWasm, tensors: TensorInfo[]): [Kernels, number[]] {
+  const k = sharedKernels();
+  k.reset();
+  return [k, tensors.map((t) => k.put(f32View(backend, t)))];
 }
 
-// tfjs-wasm's _FusedMatMul reads rank-3 shapes; a TensorInfo with the same data and a leading 1 is free.
-const as3d = (t: TensorInfo): TensorInfo => ({ ...t, shape: [1, ...t.shape] });
-
-function matMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  const out = kernelOf("BatchMatMul")({
-    inputs: { a, b },
-    backend,
-    attrs: { transposeA: false, transposeB: false },
-  }) as TensorInfo;
+/** A new tfjs tensor of `shape` holding the arena's floats at ptr. */
+export function unstage(backend: BackendWasm, k: Kernels, ptr: number, shape: number[]): TensorInfo {
+  const [out, view] = makeF32Output(backend, shape);
+  view.set(k.f32(ptr, view.length));
   return out;
-}
-
-function run(backend: BackendWasm, name: string, inputs: Record<string, TensorInfo>, attrs = {}): TensorInfo {
-  return kernelOf(name)({ inputs, backend, attrs }) as TensorInfo;
-}
-
-function transpose(backend: BackendWasm, t: TensorInfo): TensorInfo {
-  return kernelOf("Transpose")({ inputs: { x: t }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
 }
 
 /** Forward: inputs x [n, k], W [k, m], b [m]. */
 const fusedDense: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { x, W, b } = inputs;
   const { activation, residual } = attrs as unknown as FusedDenseAttrs;
-  // XNNPACK's fused ReLU clamps NaN to 0, which would hide a diverging run; tfjs-wasm's Relu kernel
-  // keeps NaN, as the cpu backend and PyTorch do.
-  const z3 = kernelOf("_FusedMatMul")({
-    inputs: { a: as3d(x), b: as3d(W), bias: b },
-    backend,
-    attrs: { transposeA: false, transposeB: false, activation: "linear", leakyreluAlpha: 0 },
-  }) as TensorInfo;
-  const z: TensorInfo = { ...z3, shape: [x.shape[0], W.shape[1]] };
-  backend.dataIdMap.get(z.dataId)!.shape = z.shape;
-  let act = z;
-  if (activation === "relu") {
-    act = run(backend, "Relu", { x: z });
-    backend.disposeData(z.dataId);
-  }
-  if (!residual) return act;
-  return [run(backend, "Add", { a: act, b: x }), act];
+  const [n, kIn] = x.shape;
+  const m = W.shape[1];
+  const [k, [xp, wp, bp]] = stage(backend, [x, W, b]);
+  const act = k.alloc(n * m * 4);
+  const y = residual ? k.alloc(n * m * 4) : 0;
+  k.raw.denseForward(xp, wp, bp, act, y, n, kIn, m, activation === "relu" ? 1 : 0, residual ? 1 : 0);
+  const actOut = unstage(backend, k, act, [n, m]);
+  return residual ? [unstage(backend, k, y, [n, m]), actOut] : actOut;
 };
 
 /** The forward kernels of the three variants (linear, relu, relu with residual). */
@@ -85,38 +66,22 @@ export const fusedDenseConfigs = ["Spurious1dDense", "Spurious1dDenseRelu", "Spu
 
 /**
  * Backward: inputs dy [n, m], x [n, k], W [k, m] and act (the layer's activation output, whose sign
- * is ReLU's mask); outputs, as `want` asks, [dW, db], [dx] or [dW, db, dx]. Every step is one of
- * tfjs-wasm's C++ kernels (SIMD), called directly: g = dy * step(act), dW = x^T g, db = 1^T g,
- * dx = g W^T (+ dy through a residual).
+ * is ReLU's mask); outputs, as `want` asks, [dW, db], [dx] or [dW, db, dx].
  */
 export const fusedDenseGradConfig = wasmKernel(FUSED_DENSE_GRAD, ({ inputs, backend, attrs }) => {
   const { dy, x, W, act } = inputs;
   const { activation, residual, want } = attrs as unknown as FusedDenseAttrs & { want: FusedDenseGradWant };
-  const n = dy.shape[0];
-  const temps: TensorInfo[] = [];
-  const temp = (t: TensorInfo) => (temps.push(t), t);
-  let g = dy;
-  if (activation === "relu") {
-    const mask = temp(run(backend, "Step", { x: act }, { alpha: 0 }));
-    g = temp(run(backend, "Multiply", { a: dy, b: mask }));
-  }
+  const [n, kIn] = x.shape;
+  const m = W.shape[1];
+  const relu = activation === "relu";
+  const [k, [dyp, xp, wp, ap]] = stage(backend, relu ? [dy, x, W, act] : [dy, x, W]);
+  const dW = want !== "input" ? k.alloc(kIn * m * 4) : 0;
+  const db = want !== "input" ? k.alloc(m * 4) : 0;
+  const dx = want !== "params" ? k.alloc(n * kIn * 4) : 0;
+  const scratch = k.alloc((n * m + Math.max(n, m) * kIn) * 4);
+  k.raw.denseBackward(dyp, xp, wp, ap ?? 0, n, kIn, m, relu ? 1 : 0, residual ? 1 : 0, dW, db, dx, scratch);
   const outs: TensorInfo[] = [];
-  if (want !== "input") {
-    outs.push(matMul(backend, temp(transpose(backend, x)), g)); // dW = x^T g
-    // XNNPACK repacks its right operand on every call with a new tensor (about 5 ns per element
-    // here), so the bias gradient is g^T 1 (a column of ones on the right), not 1^T g.
-    const gT = temp(transpose(backend, g));
-    const m = g.shape[1];
-    const [ones, onesView] = makeF32Output(backend, [n, 1]);
-    onesView.fill(1);
-    const db = matMul(backend, gT, temp(ones)); // [m, 1]
-    backend.dataIdMap.get(db.dataId)!.shape = [m];
-    outs.push({ ...db, shape: [m] });
-  }
-  if (want !== "params") {
-    const gWT = matMul(backend, g, temp(transpose(backend, W)));
-    outs.push(residual ? (temp(gWT), run(backend, "Add", { a: gWT, b: dy })) : gWT);
-  }
-  for (const t of temps) backend.disposeData(t.dataId);
+  if (dW) outs.push(unstage(backend, k, dW, [kIn, m]), unstage(backend, k, db, [m]));
+  if (dx) outs.push(unstage(backend, k, dx, [n, kIn]));
   return outs;
 });

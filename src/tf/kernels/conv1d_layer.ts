@@ -1,0 +1,101 @@
+// A 1-D convolution layer (conv + bias + optional ReLU) as one kernel on tfjs-wasm forward and one
+// backward, computed in spurious1d's WebAssembly as column-matrix products (assembly/conv1d.ts):
+// the stock path dispatches some twenty engine ops per layer and step, repacks the filter for
+// XNNPACK on every step, and its Conv2DBackpropInput is a direct loop.
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+import { stage, unstage } from "./fused_dense.ts";
+import { wasmKernel } from "./wasm_access.ts";
+
+/** The backward kernel's name. */
+export const CONV1D_GRAD = "Spurious1dConv1dGrad";
+
+/** Layer settings: stride, zero padding at both ends of the length, activation. */
+export interface Conv1dAttrs {
+  stride: number;
+  pad: number;
+  activation: "linear" | "relu";
+  /** x needs no gradient (it is data); a hint for the backward pass. */
+  inputIsData: boolean;
+}
+
+/** The forward kernel's name for an activation (each saves different tensors for backward). */
+export function conv1dKernelName(activation: "linear" | "relu"): string {
+  return activation === "relu" ? "Spurious1dConv1dRelu" : "Spurious1dConv1d";
+}
+
+/** Output length of a 1-D convolution (as PyTorch computes it). */
+export function convLength(length: number, kernel: number, stride: number, pad: number): number {
+  return Math.floor((length + 2 * pad - kernel) / stride) + 1;
+}
+
+function geometry(x: TensorInfo, W: TensorInfo, a: Conv1dAttrs) {
+  const [n, len, cin] = x.shape;
+  const [kw, , cout] = W.shape;
+  return { n, len, cin, cout, kw, lout: convLength(len, kw, a.stride, a.pad) };
+}
+
+/** Forward: x [n, len, cin], W [kw, cin, cout], b [cout] -> [n, lout, cout]. */
+export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((name) =>
+  wasmKernel(name, ({ inputs, backend, attrs }) => {
+    const { x, W, b } = inputs;
+    const a = attrs as unknown as Conv1dAttrs;
+    const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
+    const [k, [xp, wp, bp]] = stage(backend, [x, W, b]);
+    const act = k.alloc(n * lout * cout * 4);
+    const cols = k.alloc(n * lout * kw * cin * 4);
+    k.raw.conv1dForward(
+      xp,
+      wp,
+      bp,
+      act,
+      cols,
+      n,
+      len,
+      cin,
+      cout,
+      kw,
+      a.stride,
+      a.pad,
+      lout,
+      a.activation === "relu" ? 1 : 0,
+    );
+    return unstage(backend, k, act, [n, lout, cout]);
+  })
+);
+
+/** Backward: inputs dy, x, W and act (the forward output); outputs [dW, db], [dx] or [dW, db, dx]. */
+export const conv1dGradConfig = wasmKernel(CONV1D_GRAD, ({ inputs, backend, attrs }) => {
+  const { dy, x, W, act } = inputs;
+  const a = attrs as unknown as Conv1dAttrs & { want: "params" | "input" | "all" };
+  const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
+  const relu = a.activation === "relu";
+  const [k, [dyp, xp, wp, ap]] = stage(backend, relu ? [dy, x, W, act] : [dy, x, W]);
+  const rows = n * lout;
+  const dW = a.want !== "input" ? k.alloc(kw * cin * cout * 4) : 0;
+  const db = a.want !== "input" ? k.alloc(cout * 4) : 0;
+  const dx = a.want !== "params" ? k.alloc(n * len * cin * 4) : 0;
+  const scratch = k.alloc((rows * cout + (rows + Math.max(rows, cout)) * kw * cin) * 4);
+  k.raw.conv1dBackward(
+    dyp,
+    xp,
+    wp,
+    ap ?? 0,
+    n,
+    len,
+    cin,
+    cout,
+    kw,
+    a.stride,
+    a.pad,
+    lout,
+    relu ? 1 : 0,
+    dW,
+    db,
+    dx,
+    scratch,
+  );
+  const outs: TensorInfo[] = [];
+  if (dW) outs.push(unstage(backend, k, dW, [kw, cin, cout]), unstage(backend, k, db, [cout]));
+  if (dx) outs.push(unstage(backend, k, dx, [n, len, cin]));
+  return outs;
+});
