@@ -3,7 +3,7 @@
 
 import { arenaAlloc } from "./arena";
 import { interval, permutation, rand, randnFill, rngSeed } from "./rng";
-import { arraySum, gaussianFilter, interpSorted, linspace, pairwiseSum } from "./numeric";
+import { arraySum, gaussianFilter, interpApply, interpPlan, interpSorted, linspace, pairwiseSum } from "./numeric";
 
 export const CLASSES: i32 = 10;
 export const TEMPLATE_POINTS: i32 = 12;
@@ -74,15 +74,33 @@ let row: usize = 0;
 let rowB: usize = 0;
 let noise: usize = 0;
 let ext: usize = 0;
+let planF: usize = 0; // interp plan from the L-point axis to the final length
+// The stretched (padded and interpolated) template of every (label, padding) pair, L doubles each,
+// computed once by `begin` when it fits the caller's limit; 0 means each example stretches its own.
+let stretched: usize = 0;
 
 function f64s(n: i32): usize {
   return arenaAlloc(<usize>n << 3);
 }
 
-/** Seed the generator, fix the arguments and lay out scratch; returns 0 if memory ran out. */
+// Steps 1-2 of the transform (they depend only on the label and the padding): pad the template
+// with 1e-8 and p zeros, then interpolate it to L points, into dst.
+function stretchTemplate(dst: usize, label: i32, p: i32): void {
+  const n = TEMPLATE_POINTS + p;
+  const tmpl = TX + (<usize>(label * TEMPLATE_POINTS) << 3);
+  for (let i = 0; i < TEMPLATE_POINTS; i++) store<f64>(padded + (<usize>i << 3), load<f64>(tmpl + (<usize>i << 3)) + 1e-8);
+  memory.fill(padded + (<usize>TEMPLATE_POINTS << 3), 0, <usize>p << 3);
+  linspace(xpPad, 0.0, 1.0, n);
+  interpSorted(dst, qL, len, xpPad, padded, n);
+}
+
+/**
+ * Seed the generator, fix the arguments and lay out scratch; stretched templates are tabled when
+ * they take at most `maxTableBytes`. Returns 0 if memory ran out.
+ */
 export function begin(
   seed: u32, templateLen: i32, low: i32, high: i32, scale: f64, maxTrans: i32,
-  corr: f64, iid: f64, shear: f64, finalSeqLen: i32,
+  corr: f64, iid: f64, shear: f64, finalSeqLen: i32, maxTableBytes: f64,
 ): i32 {
   rngSeed(seed);
   templatesX();
@@ -105,10 +123,24 @@ export function begin(
   rowB = f64s(len);
   noise = f64s(len);
   ext = f64s(len + 16);
-  if (ext == 0) return 0;
+  planF = arenaAlloc(<usize>finalSeqLen * 20);
+  if (planF == 0) return 0;
   linspace(qL, 0.0, 1.0, len);
   linspace(qF, 0.0, 1.0, finalSeqLen);
   linspace(shearLine, -0.5, 0.5, len);
+  interpPlan(planF, qF, finalSeqLen, qL, len);
+  stretched = 0;
+  const range = high - low + 1;
+  const tableBytes = <f64>CLASSES * <f64>range * <f64>len * 8.0;
+  if (tableBytes <= maxTableBytes) {
+    stretched = arenaAlloc(<usize>tableBytes);
+    if (stretched == 0) return 0;
+    for (let label = 0; label < CLASSES; label++) {
+      for (let p = low; p <= high; p++) {
+        stretchTemplate(stretched + (<usize>((label * range + p - low) * len) << 3), label, p);
+      }
+    }
+  }
   return 1;
 }
 
@@ -134,18 +166,17 @@ function addScaled(y: usize, x: usize, n: i32, s: f64): void {
 /** Transform the template of `label` into one example of finalLen doubles at `dst`. */
 export function transform(dst: usize, label: i32): void {
   const L = len;
-  // 1. pad: template + 1e-8, then p zeros
+  // 1-2. pad (template + 1e-8, then p zeros) and stretch to L points: from the table if there is one
   const p = padLow + <i32>(rand() * <f64>(padHigh - padLow + 1));
-  const n = TEMPLATE_POINTS + p;
-  const tmpl = TX + (<usize>(label * TEMPLATE_POINTS) << 3);
-  for (let i = 0; i < TEMPLATE_POINTS; i++) store<f64>(padded + (<usize>i << 3), load<f64>(tmpl + (<usize>i << 3)) + 1e-8);
-  memory.fill(padded + (<usize>TEMPLATE_POINTS << 3), 0, <usize>p << 3);
-  // 2. stretch to L points
-  linspace(xpPad, 0.0, 1.0, n);
-  interpSorted(row, qL, L, xpPad, padded, n);
+  let src = row;
+  if (stretched != 0) src = stretched + (<usize>((label * (padHigh - padLow + 1) + p - padLow) * L) << 3);
+  else stretchTemplate(row, label, p);
   // 3. scale
   const factor = 1.0 + scaleCoeff * (rand() - 0.5);
-  for (let i = 0; i < L; i++) store<f64>(row + (<usize>i << 3), load<f64>(row + (<usize>i << 3)) * factor);
+  const fv = v128.splat<f64>(factor);
+  let i = 0;
+  for (; i + 2 <= L; i += 2) v128.store(row + (<usize>i << 3), f64x2.mul(v128.load(src + (<usize>i << 3)), fv));
+  for (; i < L; i++) store<f64>(row + (<usize>i << 3), load<f64>(src + (<usize>i << 3)) * factor);
   // 4. translate: roll right by k; numpy's concatenate leaves it unchanged for k = 0 or k >= L
   const k = <i32>interval(<u32>(maxTranslation - 1));
   let cur = row;
@@ -173,7 +204,7 @@ export function transform(dst: usize, label: i32): void {
     store<f64>(q, load<f64>(q) - s * load<f64>(shearLine + (<usize>i << 3)));
   }
   // 9. shrink to the final length
-  interpSorted(dst, qF, finalLen, qL, cur, L);
+  interpApply(dst, planF, finalLen, cur);
 }
 
 /** Generate examples [first, first + count) of the class-major sequence into `dst` (rows of finalLen). */

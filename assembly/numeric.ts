@@ -128,6 +128,42 @@ export function interpSorted(dst: usize, xq: usize, m: i32, xp: usize, v: usize,
   }
 }
 
+/**
+ * Precompute interp(xq, xp, .) for fixed query and sample points: per query k, the bracket j (i32 at
+ * plan), and the denominator xp[j+1] - xp[j] and offset xq[k] - xp[j] (f64 at plan + 4m and + 12m);
+ * a denominator of 0 marks a query answered by v[j] alone. interpApply then repeats interpSorted's
+ * arithmetic exactly for any values v.
+ */
+export function interpPlan(plan: usize, xq: usize, m: i32, xp: usize, n: i32): void {
+  const dens = plan + (<usize>m << 2);
+  const offs = dens + (<usize>m << 3);
+  let j = 0;
+  for (let k = 0; k < m; k++) {
+    const x = load<f64>(xq + (<usize>k << 3));
+    while (j + 1 < n && load<f64>(xp + (<usize>(j + 1) << 3)) <= x) j++;
+    const xj = load<f64>(xp + (<usize>j << 3));
+    store<i32>(plan + (<usize>k << 2), j);
+    const exact = j == n - 1 || xj == x;
+    store<f64>(dens + (<usize>k << 3), exact ? 0.0 : load<f64>(xp + (<usize>(j + 1) << 3)) - xj);
+    store<f64>(offs + (<usize>k << 3), x - xj);
+  }
+}
+
+/** dst[k] = interp at query k of a plan made by interpPlan, for values v at the plan's points. */
+export function interpApply(dst: usize, plan: usize, m: i32, v: usize): void {
+  const dens = plan + (<usize>m << 2);
+  const offs = dens + (<usize>m << 3);
+  for (let k = 0; k < m; k++) {
+    const j = load<i32>(plan + (<usize>k << 2));
+    const vj = load<f64>(v + (<usize>j << 3));
+    const den = load<f64>(dens + (<usize>k << 3));
+    store<f64>(
+      dst + (<usize>k << 3),
+      den == 0.0 ? vj : ((load<f64>(v + (<usize>(j + 1) << 3)) - vj) / den) * load<f64>(offs + (<usize>k << 3)) + vj,
+    );
+  }
+}
+
 // The reference's normalised Gaussian weights (sigma 2, radius 8), centre first: w[0..8].
 const W: usize = memory.data<u64>([
   0x3fc98862a07ae7b4, 0x3fc68856f9ab1983, 0x3fbef9093fc46e5a, 0x3fb0941b71ceef37, 0x3f9ba4d4125ffd2a,
@@ -143,24 +179,45 @@ function reflect(i: i32, n: i32): i32 {
   return m < n ? m : period - 1 - m;
 }
 
+// acc + (lo[RADIUS - d] + lo[RADIUS + d]) * w, two lanes, for the tap at distance d.
+// @ts-ignore: decorator
+@inline function tap(acc: v128, lo: usize, d: i32, w: v128): v128 {
+  const pair = f64x2.add(v128.load(lo + (<usize>(RADIUS - d) << 3)), v128.load(lo + (<usize>(RADIUS + d) << 3)));
+  return f64x2.add(acc, f64x2.mul(pair, w));
+}
+
 /**
  * scipy's correlate1d with the Gaussian weights in reflect mode: out[i] = x[i] * w0, then
  * out[i] += (x[i-d] + x[i+d]) * w[d] for d = 8 down to 1. `ext` holds n + 16 doubles of scratch.
  */
 export function gaussianFilter(dst: usize, src: usize, n: i32, ext: usize): void {
-  for (let i = -RADIUS; i < n + RADIUS; i++) {
-    store<f64>(ext + (<usize>(i + RADIUS) << 3), load<f64>(src + (<usize>reflect(i, n) << 3)));
+  // The reflect-mode extension: the signal itself, then RADIUS mirrored values on each side.
+  memory.copy(ext + (<usize>RADIUS << 3), src, <usize>n << 3);
+  for (let i = 1; i <= RADIUS; i++) {
+    store<f64>(ext + (<usize>(RADIUS - i) << 3), load<f64>(src + (<usize>reflect(-i, n) << 3)));
+    store<f64>(ext + (<usize>(RADIUS + n - 1 + i) << 3), load<f64>(src + (<usize>reflect(n - 1 + i, n) << 3)));
   }
-  let i = 0;
   const w0 = v128.splat<f64>(load<f64>(W));
+  const w1 = v128.splat<f64>(load<f64>(W, 8));
+  const w2 = v128.splat<f64>(load<f64>(W, 16));
+  const w3 = v128.splat<f64>(load<f64>(W, 24));
+  const w4 = v128.splat<f64>(load<f64>(W, 32));
+  const w5 = v128.splat<f64>(load<f64>(W, 40));
+  const w6 = v128.splat<f64>(load<f64>(W, 48));
+  const w7 = v128.splat<f64>(load<f64>(W, 56));
+  const w8 = v128.splat<f64>(load<f64>(W, 64));
+  let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const c = ext + (<usize>(i + RADIUS) << 3);
-    let acc = f64x2.mul(v128.load(c), w0);
-    for (let d = RADIUS; d >= 1; d--) {
-      const off = <usize>d << 3;
-      const pair = f64x2.add(v128.load(c - off), v128.load(c + off));
-      acc = f64x2.add(acc, f64x2.mul(pair, v128.splat<f64>(load<f64>(W + off))));
-    }
+    const lo = ext + (<usize>i << 3); // ext[i] is x[i - RADIUS]
+    let acc = f64x2.mul(v128.load(lo + (<usize>RADIUS << 3)), w0);
+    acc = tap(acc, lo, 8, w8);
+    acc = tap(acc, lo, 7, w7);
+    acc = tap(acc, lo, 6, w6);
+    acc = tap(acc, lo, 5, w5);
+    acc = tap(acc, lo, 4, w4);
+    acc = tap(acc, lo, 3, w3);
+    acc = tap(acc, lo, 2, w2);
+    acc = tap(acc, lo, 1, w1);
     v128.store(dst + (<usize>i << 3), acc);
   }
   for (; i < n; i++) {

@@ -94,23 +94,17 @@ const INV_2_53: f64 = 1.1102230246251565e-16;
   return (<f64>a * 67108864.0 + <f64>b) * INV_2_53;
 }
 
-// Scratch for batched normals: accepted polar pairs (x1, x2, r2) and -2 log(r2).
+// Scratch for batched normals: accepted polar candidates (x1, x2 interleaved), r2 and -2 log(r2).
 const MAX_PAIRS: i32 = 512;
-const PX1: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
-const PX2: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+const PXY: usize = memory.data(MAX_PAIRS * 16 + 32, 16);
 const PR2: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
 const PLG: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
 
-// One uniform from two buffered words at p.
-// @ts-ignore: decorator
-@inline function uniformAt(p: usize): f64 {
-  return (<f64>(load<u32>(p) >> 5) * 67108864.0 + <f64>(load<u32>(p, 4) >> 6)) * INV_2_53;
-}
-
 /**
  * Fill dst with `count` standard normals, the same values and draws as `count` calls of randn():
- * accepted candidates are compacted without branching on acceptance, and the log/sqrt/divide
- * chains of different pairs then run independently (sqrt and divide two lanes at a time).
+ * candidates (x1, x2) are made two lanes at a time straight from the tempered buffer and compacted
+ * without branching on acceptance; the log/sqrt/divide chains of different pairs then run
+ * independently (sqrt and divide two lanes at a time).
  */
 export function randnFill(dst: usize, count: i32): void {
   let i = 0;
@@ -120,26 +114,42 @@ export function randnFill(dst: usize, count: i32): void {
     gaussCache = 0;
     i = 1;
   }
+  const scale26 = f64x2.splat(67108864.0);
+  const inv53 = f64x2.splat(INV_2_53);
+  const two = f64x2.splat(2.0);
+  const one = f64x2.splat(1.0);
   while (i < count) {
     const pairs = min((count - i + 1) >> 1, MAX_PAIRS);
     let a = 0;
     while (a < pairs) {
-      const o = <usize>a << 3;
-      let x1: f64, x2: f64;
-      if (pos <= N - 4) {
-        const p = out + (<usize>pos << 2);
-        x1 = 2.0 * uniformAt(p) - 1.0;
-        x2 = 2.0 * uniformAt(p + 8) - 1.0;
-        pos += 4;
-      } else {
-        x1 = 2.0 * rand() - 1.0;
-        x2 = 2.0 * rand() - 1.0;
+      if (pos > N - 4) {
+        // A candidate whose four words straddle a refill: drawn one uniform at a time.
+        const x1 = 2.0 * rand() - 1.0;
+        const x2 = 2.0 * rand() - 1.0;
+        const r2 = x1 * x1 + x2 * x2;
+        store<f64>(PXY + (<usize>a << 4), x1);
+        store<f64>(PXY + (<usize>a << 4), x2, 8);
+        store<f64>(PR2 + (<usize>a << 3), r2);
+        a += <i32>(r2 < 1.0 && r2 != 0.0);
+        continue;
       }
-      const r2 = x1 * x1 + x2 * x2;
-      store<f64>(PX1 + o, x1);
-      store<f64>(PX2 + o, x2);
-      store<f64>(PR2 + o, r2);
-      a += <i32>(r2 < 1.0 && r2 != 0.0); // a rejected candidate is overwritten by the next one
+      // Words (w0, w1, w2, w3) make x1 from (w0 >> 5, w1 >> 6) and x2 from (w2 >> 5, w3 >> 6).
+      let p = out + (<usize>pos << 2);
+      const end = out + (<usize>(N - 3) << 2);
+      while (a < pairs && p < end) {
+        const w = v128.load(p);
+        const hi = f64x2.convert_low_i32x4_u(i32x4.shuffle(i32x4.shr_u(w, 5), w, 0, 2, 0, 2));
+        const lo = f64x2.convert_low_i32x4_u(i32x4.shuffle(i32x4.shr_u(w, 6), w, 1, 3, 1, 3));
+        const u = f64x2.mul(f64x2.add(f64x2.mul(hi, scale26), lo), inv53);
+        const x = f64x2.sub(f64x2.mul(two, u), one);
+        const sq = f64x2.mul(x, x);
+        const r2 = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
+        v128.store(PXY + (<usize>a << 4), x);
+        store<f64>(PR2 + (<usize>a << 3), r2);
+        a += <i32>(r2 < 1.0 && r2 != 0.0); // a rejected candidate is overwritten by the next one
+        p += 16;
+      }
+      pos = <i32>((p - out) >> 2);
     }
     // -2 log(r2) in scalar (the table-driven log), then f = sqrt(lg / r2) two pairs at a time.
     for (let j = 0; j < pairs; j++) {
@@ -151,8 +161,10 @@ export function randnFill(dst: usize, count: i32): void {
     for (; j + 2 <= full; j += 2) {
       const o = <usize>j << 3;
       const f = f64x2.sqrt(f64x2.div(v128.load(PLG + o), v128.load(PR2 + o)));
-      const first = f64x2.mul(f, v128.load(PX2 + o)); // f * x2 of pairs j, j+1
-      const second = f64x2.mul(f, v128.load(PX1 + o)); // f * x1, cached by numpy
+      const xy0 = v128.load(PXY + (<usize>j << 4));
+      const xy1 = v128.load(PXY + (<usize>j << 4), 16);
+      const first = f64x2.mul(f, i64x2.shuffle(xy0, xy1, 1, 3)); // f * x2 of pairs j, j+1
+      const second = f64x2.mul(f, i64x2.shuffle(xy0, xy1, 0, 2)); // f * x1, cached by numpy
       const q = dst + (<usize>(i + 2 * j) << 3);
       v128.store(q, i64x2.shuffle(first, second, 0, 2));
       v128.store(q, i64x2.shuffle(first, second, 1, 3), 16);
@@ -161,8 +173,8 @@ export function randnFill(dst: usize, count: i32): void {
       const o = <usize>j << 3;
       const f = Math.sqrt(load<f64>(PLG + o) / load<f64>(PR2 + o));
       const q = dst + (<usize>(i + 2 * j) << 3);
-      store<f64>(q, f * load<f64>(PX2 + o));
-      const second = f * load<f64>(PX1 + o);
+      store<f64>(q, f * load<f64>(PXY + (<usize>j << 4), 8));
+      const second = f * load<f64>(PXY + (<usize>j << 4));
       if (i + 2 * j + 1 < count) {
         store<f64>(q, second, 8);
       } else {

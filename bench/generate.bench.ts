@@ -3,7 +3,7 @@
 // Run: npm run bench:generate (Node) or deno task bench:generate. Prints a table and JSON.
 import process from "node:process";
 import { spawn } from "node:child_process";
-import { makeMnist1d } from "../src/data/mnist1d.ts";
+import { makeMnist1d, Mnist1dGenerator } from "../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
 import { referenceArgs } from "../src/data/mnist1d_files.ts";
 
@@ -14,11 +14,14 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Wall seconds of one generation of n examples (default arguments otherwise). */
-async function timeOnce(n: number): Promise<number> {
+/**
+ * Wall seconds of one generation of n examples (default arguments otherwise): into a fresh
+ * WebAssembly instance (makeMnist1d), or with `generator`, into memory it reuses.
+ */
+async function timeOnce(n: number, generator?: Mnist1dGenerator): Promise<number> {
   const args = resolveMnist1dArgs({ numSamples: n });
   const start = performance.now();
-  const ds = await makeMnist1d(args);
+  const ds = generator ? generator.generate(args) : await makeMnist1d(args);
   const seconds = (performance.now() - start) / 1000;
   if (ds.y.length + ds.yTest.length !== n) throw new Error("wrong size");
   return seconds;
@@ -34,8 +37,8 @@ function runChild(cmd: string, args: string[]): Promise<string> {
   });
 }
 
-/** In a fresh process: the first (cold) 1M generation's seconds and the process's peak RSS. */
-async function coldChild(n: number): Promise<{ seconds: number; peakMiB: number }> {
+/** Run this benchmark in a fresh process with `args` after --child; its JSON answer. */
+async function inChild<T>(...args: string[]): Promise<T> {
   const self = IS_DENO
     ? [process.execPath, [
       "run",
@@ -45,9 +48,9 @@ async function coldChild(n: number): Promise<{ seconds: number; peakMiB: number 
       "--allow-sys",
       "bench/generate.bench.ts",
       "--child",
-      String(n),
+      ...args,
     ]]
-    : [process.execPath, ["build/js/bench/generate.bench.js", "--child", String(n)]];
+    : [process.execPath, ["build/js/bench/generate.bench.js", "--child", ...args]];
   return JSON.parse(await runChild(self[0] as string, self[1] as string[]));
 }
 
@@ -62,10 +65,21 @@ async function numpyBaseline(n: number, repeats: number): Promise<number | undef
 }
 
 if (process.argv.includes("--child")) {
-  const n = Number(process.argv[process.argv.indexOf("--child") + 1]);
-  const seconds = await timeOnce(n);
-  const peakMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ seconds, peakMiB }));
+  const [what, size] = process.argv.slice(process.argv.indexOf("--child") + 1);
+  const n = Number(size);
+  if (what === "cold") {
+    // The first generation in a fresh process, and the process's peak memory.
+    const seconds = await timeOnce(n);
+    console.log(JSON.stringify({ seconds, peakMiB: process.resourceUsage().maxRSS / 1024 }));
+  } else {
+    // Warm runs in a process of their own (dead instances of other runs are not freed meanwhile).
+    const gen = what === "reused" ? await Mnist1dGenerator.create() : undefined;
+    const [warm, runs] = n <= 10_000 ? [5, 15] : [1, 3];
+    for (let i = 0; i < warm; i++) await timeOnce(n, gen);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await timeOnce(n, gen));
+    console.log(JSON.stringify({ medianSeconds: median(times), runs }));
+  }
   process.exit(0);
 }
 
@@ -81,19 +95,18 @@ if (baseline !== undefined) {
     } us CPU per sample)`,
   );
 }
-for (const n of [5000, 1_000_000]) {
-  const warm = n === 5000 ? 5 : 1;
-  const runs = n === 5000 ? 15 : 3;
-  for (let i = 0; i < warm; i++) await timeOnce(n);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await timeOnce(n));
-  const rate = n / median(times);
-  const ratio = baseline === undefined ? undefined : rate / (5000 / baseline);
-  results[`n${n}`] = { medianSeconds: median(times), samplesPerSecond: rate, vsNumpy: ratio };
-  console.log(
-    `spurious1d, ${n.toLocaleString("en")}: ${rate.toFixed(0)} samples/s (median of ${runs} warm runs)` +
-      (ratio === undefined ? "" : `, ${ratio.toFixed(0)}x numpy`),
-  );
+for (const mode of ["fresh", "reused"]) {
+  for (const n of [5000, 1_000_000]) {
+    const { medianSeconds, runs } = await inChild<{ medianSeconds: number; runs: number }>(mode, String(n));
+    const rate = n / medianSeconds;
+    const ratio = baseline === undefined ? undefined : rate / (5000 / baseline);
+    results[`${mode}${n}`] = { medianSeconds, samplesPerSecond: rate, vsNumpy: ratio };
+    const how = mode === "reused" ? "Mnist1dGenerator (memory reused)" : "makeMnist1d";
+    console.log(
+      `spurious1d, ${n.toLocaleString("en")}, ${how}: ${rate.toFixed(0)} samples/s (median of ${runs} warm runs)` +
+        (ratio === undefined ? "" : `, ${ratio.toFixed(0)}x numpy`),
+    );
+  }
 }
 // The environment's floor: first-touch page faults of the float64 output alone (320 MB for 1M).
 {
@@ -104,7 +117,7 @@ for (const n of [5000, 1_000_000]) {
   results.touch320MB = { seconds };
   console.log(`first touch of 320 MB (the 1M float64 output) on this machine: ${seconds.toFixed(2)} s`);
 }
-const cold = await coldChild(1_000_000);
+const cold = await inChild<{ seconds: number; peakMiB: number }>("cold", "1000000");
 results.cold1M = { samplesPerSecond: 1_000_000 / cold.seconds, peakRssMiB: cold.peakMiB };
 console.log(
   `spurious1d, 1,000,000 in a fresh process (cold): ${(1_000_000 / cold.seconds).toFixed(0)} samples/s, peak RSS ${

@@ -14,6 +14,7 @@ export {
 export {
   makeMnist1d,
   type Mnist1dDataset,
+  Mnist1dGenerator,
   type Mnist1dTemplates,
   mnist1dTemplates,
   type ProgressCallback,

@@ -33,6 +33,7 @@ export interface KernelExports {
     iid: number,
     shear: number,
     finalSeqLen: number,
+    maxTableBytes: number,
   ): number;
   transformRange(dst: number, first: number, count: number, perClass: number): void;
   timeAxis(dst: number): void;

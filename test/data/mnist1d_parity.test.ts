@@ -51,22 +51,28 @@ test("the first 20 training rows match the fixture's exact hex", async () => {
   assert.deepEqual(Array.from(ds.t), fixture.t);
 });
 
-test("per-sample intermediates and the batch permutation match the trace", async () => {
-  const trace = await readJson("mnist1d_default_trace.json");
-  const k = await instantiateKernels();
-  k.reset();
-  k.raw.begin(42, 12, 36, 60, 0.4, 48, 0.25, 0.02, 0.75, 40);
-  const rows = k.alloc(5000 * 40 * 8);
-  k.raw.transformRange(rows, 0, 5000, 500); // class-major: the traced samples are the first of class 0
-  const perm = k.alloc(5000 * 4);
-  k.raw.drawPermutation(perm, 5000);
-  const got = k.f64(rows, 5000 * 40);
-  for (let s = 0; s < trace.samples.length; s++) {
-    assert.equal(trace.samples[s].label, 0);
-    assert.deepEqual(Array.from(got.subarray(s * 40, s * 40 + 40)), trace.samples[s].final_unnormalised, `sample ${s}`);
-  }
-  assert.deepEqual(Array.from(k.i32(perm, 50)), trace.batch_permutation_first50);
-});
+for (const table of [true, false]) {
+  test(`per-sample intermediates and the batch permutation match the trace (templates ${table ? "" : "not "}tabled)`, async () => {
+    const trace = await readJson("mnist1d_default_trace.json");
+    const k = await instantiateKernels();
+    k.reset();
+    k.raw.begin(42, 12, 36, 60, 0.4, 48, 0.25, 0.02, 0.75, 40, table ? 1e9 : 0);
+    const rows = k.alloc(5000 * 40 * 8);
+    k.raw.transformRange(rows, 0, 5000, 500); // class-major: the traced samples are the first of class 0
+    const perm = k.alloc(5000 * 4);
+    k.raw.drawPermutation(perm, 5000);
+    const got = k.f64(rows, 5000 * 40);
+    for (let s = 0; s < trace.samples.length; s++) {
+      assert.equal(trace.samples[s].label, 0);
+      assert.deepEqual(
+        Array.from(got.subarray(s * 40, s * 40 + 40)),
+        trace.samples[s].final_unnormalised,
+        `sample ${s}`,
+      );
+    }
+    assert.deepEqual(Array.from(k.i32(perm, 50)), trace.batch_permutation_first50);
+  });
+}
 
 test("the oracle itself reproduces the frozen reference (so its other answers can be trusted)", async (t) => {
   const why = await oracleUnavailable();
@@ -136,5 +142,9 @@ for (const [name, given] of Object.entries(BRANCHES)) {
     assert.equal(sha256(asInt64(ds.y)), o.y, "y");
     assert.equal(sha256(asInt64(ds.yTest)), o.y_test, "y_test");
     assert.equal(sha256(ds.t), o.t, "t");
+    // Stretching each example's template (no table) gives the same bytes as the table.
+    const untabled = await makeMnist1d(args, undefined, { maxTableBytes: 0 });
+    assert.equal(sha256(untabled.x), o.x, "x without the template table");
+    assert.equal(sha256(untabled.xTest), o.x_test, "x_test without the template table");
   });
 }
