@@ -1,4 +1,6 @@
-// The WASM module's exports: the arena, the RNG (test hooks) and the MNIST-1D generator.
+// The main WASM module's exports: the arena, the RNG (and its test hooks), the MNIST-1D generator,
+// spurious features, metrics, last-layer and training losses, t-SNE. The trainer's layer and
+// optimizer kernels are a second module, assembly/tfheap, that runs on tfjs-wasm's memory.
 export { arenaAlloc, arenaReset } from "./arena";
 export { rngSeed, rngRaw, rngUniform, rngNormal, rngNormalBatch, interval as rngInterval, uniformF32, seededPermutation } from "./rng";
 export { linspace, interpSorted, gaussianFilter, pairwiseSum, arraySum } from "./numeric";
@@ -11,7 +13,3 @@ export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";
-export { adamStep, sgdStep } from "./optim";
-export { gemm, transposeF32 } from "./gemm";
-export { denseForward, denseBackward } from "./dense";
-export { conv1dForward, conv1dBackward } from "./conv1d";

@@ -1,10 +1,42 @@
 // Build step: embed a .wasm file as base64 in a TypeScript module, so every runtime (Node without
 // file: fetch, Deno without permissions, browsers, edge) loads the same bytes with no file access.
-// Usage: node scripts/embed-wasm.mjs IN.wasm OUT.ts
+// Usage: node scripts/embed-wasm.mjs IN.wasm [OUT.ts] [--no-data]
+// --no-data fails the build if the module has data segments (a module that imports another
+// module's memory would write them into that memory).
 import { readFile, writeFile } from "node:fs/promises";
 
-const [, , wasmPath, outPath] = process.argv;
+const args = process.argv.slice(2);
+const noData = args.includes("--no-data");
+const [wasmPath, outPath] = args.filter((a) => a !== "--no-data");
 const bytes = await readFile(wasmPath);
+
+/** Number of data segments (section 11) in a wasm binary. */
+function dataSegments(b) {
+  let p = 8; // magic and version
+  const leb = () => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = b[p++];
+      v |= (byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return v >>> 0;
+      shift += 7;
+    }
+  };
+  while (p < b.length) {
+    const id = b[p++];
+    const size = leb();
+    const start = p;
+    if (id === 11) return leb();
+    p = start + size;
+  }
+  return 0;
+}
+
+if (noData && dataSegments(bytes) > 0) {
+  console.error(`${wasmPath}: has data segments, but it must not (it imports another module's memory)`);
+  process.exit(1);
+}
 const out = outPath ?? wasmPath.replace(/\.wasm$/, ".wasm.ts");
 await writeFile(
   out,

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 // The full package registers every op's gradient with tfjs-core (tfjs-core alone registers none).
 import "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { type BackendWasm, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import {
   getGradient,
   type KernelConfig,
@@ -20,6 +20,7 @@ import { untransposedMatMulConfig } from "./kernels/matmul_untransposed.ts";
 import { contiguousSliceConfig } from "./kernels/slice_contiguous.ts";
 import { fusedDenseConfigs, fusedDenseGradConfig } from "./kernels/fused_dense.ts";
 import { conv1dConfigs, conv1dGradConfig } from "./kernels/conv1d_layer.ts";
+import { bindHeapKernels } from "./kernels/heap_kernels.ts";
 import { conv1dGradConfigs } from "./ops/conv1d_layer.ts";
 import { softmaxCrossEntropyConfigs } from "./kernels/softmax_cross_entropy.ts";
 import { fusedDenseGradConfigs } from "./ops/fused_dense.ts";
@@ -45,6 +46,7 @@ async function init(): Promise<typeof tf> {
   if (!(await tf.setBackend("wasm"))) throw new Error("spurious1d: the tfjs wasm backend failed to start");
   await tf.ready();
   patchKernels();
+  await bindHeapKernels(tf.backend() as unknown as BackendWasm);
   return tf;
 }
 

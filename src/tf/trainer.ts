@@ -213,6 +213,7 @@ export function train(
       }
     }
   } finally {
+    optimizer.dispose();
     xs?.dispose();
     ys?.dispose();
     ws?.dispose();

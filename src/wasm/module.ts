@@ -78,84 +78,6 @@ export interface KernelExports {
     feature: number,
   ): void;
   injectBegin(seed: number): void;
-  gemm(a: number, b: number, c: number, n: number, k: number, m: number): void;
-  transposeF32(dst: number, src: number, rows: number, cols: number): void;
-  denseForward(
-    x: number,
-    W: number,
-    b: number,
-    act: number,
-    y: number,
-    n: number,
-    k: number,
-    m: number,
-    relu: number,
-    residual: number,
-  ): void;
-  denseBackward(
-    dy: number,
-    x: number,
-    W: number,
-    act: number,
-    n: number,
-    k: number,
-    m: number,
-    relu: number,
-    residual: number,
-    dW: number,
-    db: number,
-    dx: number,
-    scratch: number,
-  ): void;
-  conv1dForward(
-    x: number,
-    W: number,
-    b: number,
-    act: number,
-    cols: number,
-    n: number,
-    len: number,
-    cin: number,
-    cout: number,
-    kw: number,
-    stride: number,
-    pad: number,
-    lout: number,
-    relu: number,
-  ): void;
-  conv1dBackward(
-    dy: number,
-    x: number,
-    W: number,
-    act: number,
-    n: number,
-    len: number,
-    cin: number,
-    cout: number,
-    kw: number,
-    stride: number,
-    pad: number,
-    lout: number,
-    relu: number,
-    dW: number,
-    db: number,
-    dx: number,
-    scratch: number,
-  ): void;
-  adamStep(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    wd: number,
-    stepSize: number,
-    invSqrtC2: number,
-  ): void;
-  sgdStep(p: number, g: number, m: number, n: number, lr: number, momentum: number, wd: number): void;
   softmaxXent(
     logits: number,
     n: number,
@@ -227,7 +149,7 @@ export interface KernelExports {
 let compiled: Promise<WebAssembly.Module> | undefined;
 let compiledSync: WebAssembly.Module | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const raw = atob(text);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);

@@ -57,6 +57,7 @@ for (const s of SETTINGS) {
         `param ${i}: ${got[i]} vs ${want[i]}`,
       );
     }
+    opt.dispose();
     v.dispose();
   });
 }
@@ -73,5 +74,6 @@ test("after a step, matmuls use the new weights", async () => {
   const expected = tf.matMul(x, tf.sub(tf.tensor2d(rand([4, 3], 5), [4, 3]), 1)).dataSync();
   assert.notDeepEqual(Array.from(after), Array.from(before));
   for (let i = 0; i < after.length; i++) assert.ok(Math.abs(after[i] - expected[i]) < 1e-5);
+  opt.dispose();
   tf.dispose([W, x, g]);
 });

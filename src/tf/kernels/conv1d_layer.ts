@@ -1,9 +1,10 @@
 // A 1-D convolution layer (conv + bias + optional ReLU) as one kernel on tfjs-wasm forward and one
-// backward, computed in spurious1d's WebAssembly as column-matrix products (assembly/conv1d.ts):
+// backward, computed in place on tfjs-wasm's memory by spurious1d's WebAssembly as column-matrix
+// products (assembly/conv1d.ts):
 // the stock path dispatches some twenty engine ops per layer and step, repacks the filter for
 // XNNPACK on every step, and its Conv2DBackpropInput is a direct loop.
 import type { TensorInfo } from "@tensorflow/tfjs-core";
-import { stage, unstage } from "./fused_dense.ts";
+import { allocate, heapKernels, offsetOf } from "./heap_kernels.ts";
 import { wasmKernel } from "./wasm_access.ts";
 
 /** The backward kernel's name. */
@@ -40,15 +41,15 @@ export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((n
     const { x, W, b } = inputs;
     const a = attrs as unknown as Conv1dAttrs;
     const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
-    const [k, [xp, wp, bp]] = stage(backend, [x, W, b]);
-    const act = k.alloc(n * lout * cout * 4);
-    const cols = k.alloc(n * lout * kw * cin * 4);
-    k.raw.conv1dForward(
-      xp,
-      wp,
-      bp,
-      act,
-      cols,
+    const [act, actPtr] = allocate(backend, [n, lout, cout]);
+    const [cols, colsPtr] = allocate(backend, [n * lout * kw * cin]);
+    const at = (t: TensorInfo) => offsetOf(backend, t);
+    heapKernels(backend).conv1dForward(
+      at(x),
+      at(W),
+      at(b),
+      actPtr,
+      colsPtr,
       n,
       len,
       cin,
@@ -59,7 +60,8 @@ export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((n
       lout,
       a.activation === "relu" ? 1 : 0,
     );
-    return unstage(backend, k, act, [n, lout, cout]);
+    backend.disposeData(cols.dataId);
+    return act;
   })
 );
 
@@ -69,17 +71,29 @@ export const conv1dGradConfig = wasmKernel(CONV1D_GRAD, ({ inputs, backend, attr
   const a = attrs as unknown as Conv1dAttrs & { want: "params" | "input" | "all" };
   const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
   const relu = a.activation === "relu";
-  const [k, [dyp, xp, wp, ap]] = stage(backend, relu ? [dy, x, W, act] : [dy, x, W]);
   const rows = n * lout;
-  const dW = a.want !== "input" ? k.alloc(kw * cin * cout * 4) : 0;
-  const db = a.want !== "input" ? k.alloc(cout * 4) : 0;
-  const dx = a.want !== "params" ? k.alloc(n * len * cin * 4) : 0;
-  const scratch = k.alloc((rows * cout + (rows + Math.max(rows, cout)) * kw * cin) * 4);
-  k.raw.conv1dBackward(
-    dyp,
-    xp,
-    wp,
-    ap ?? 0,
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const outs: TensorInfo[] = [];
+  let dW = 0;
+  let db = 0;
+  let dx = 0;
+  if (a.want !== "input") {
+    const [dWt, dWp] = allocate(backend, [kw, cin, cout]);
+    const [dbt, dbp] = allocate(backend, [cout]);
+    outs.push(dWt, dbt);
+    [dW, db] = [dWp, dbp];
+  }
+  if (a.want !== "params") {
+    const [dxt, dxp] = allocate(backend, [n, len, cin]);
+    outs.push(dxt);
+    dx = dxp;
+  }
+  const [scratch, scratchPtr] = allocate(backend, [rows * cout + (rows + Math.max(rows, cout)) * kw * cin]);
+  heapKernels(backend).conv1dBackward(
+    at(dy),
+    at(x),
+    at(W),
+    relu ? at(act) : 0,
     n,
     len,
     cin,
@@ -92,10 +106,8 @@ export const conv1dGradConfig = wasmKernel(CONV1D_GRAD, ({ inputs, backend, attr
     dW,
     db,
     dx,
-    scratch,
+    scratchPtr,
   );
-  const outs: TensorInfo[] = [];
-  if (dW) outs.push(unstage(backend, k, dW, [kw, cin, cout]), unstage(backend, k, db, [cout]));
-  if (dx) outs.push(unstage(backend, k, dx, [n, len, cin]));
+  backend.disposeData(scratch.dataId);
   return outs;
 });

@@ -1,12 +1,12 @@
 // A whole dense layer as one kernel on tfjs-wasm, forward and backward. Small models are bound by
 // per-op dispatch and by XNNPACK's repacking of every new weight tensor (about 5 ns per element
-// here, and the weights are new after every step), so each pass is a single engine op that copies
-// its operands into spurious1d's WebAssembly, runs the layer there (register-tiled float32 SIMD
-// products without packing; see assembly/dense.ts) and copies the results back.
+// here, and the weights are new after every step), so each pass is a single engine op that runs the
+// layer in spurious1d's WebAssembly (register-tiled float32 SIMD products without packing; see
+// assembly/dense.ts) on the tensors in place, in tfjs-wasm's own memory (heap_kernels.ts).
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { type Kernels, sharedKernels } from "../../wasm/module.ts";
-import { f32View, makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
+import { allocate, heapKernels, offsetOf } from "./heap_kernels.ts";
+import { wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The backward kernel's name (prefixed: these are not tfjs kernels). */
 export const FUSED_DENSE_GRAD = "Spurious1dDenseGrad";
@@ -31,32 +31,28 @@ export function fusedDenseKernelName(a: Pick<FusedDenseAttrs, "activation" | "re
   return a.residual ? "Spurious1dDenseReluResidual" : "Spurious1dDenseRelu";
 }
 
-/** Copy tensors from tfjs-wasm's heap into a fresh arena of the shared kernels. */
-export function stage(backend: BackendWasm, tensors: TensorInfo[]): [Kernels, number[]] {
-  const k = sharedKernels();
-  k.reset();
-  return [k, tensors.map((t) => k.put(f32View(backend, t)))];
-}
-
-/** A new tfjs tensor of `shape` holding the arena's floats at ptr. */
-export function unstage(backend: BackendWasm, k: Kernels, ptr: number, shape: number[]): TensorInfo {
-  const [out, view] = makeF32Output(backend, shape);
-  view.set(k.f32(ptr, view.length));
-  return out;
-}
-
 /** Forward: inputs x [n, k], W [k, m], b [m]. */
 const fusedDense: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { x, W, b } = inputs;
   const { activation, residual } = attrs as unknown as FusedDenseAttrs;
   const [n, kIn] = x.shape;
   const m = W.shape[1];
-  const [k, [xp, wp, bp]] = stage(backend, [x, W, b]);
-  const act = k.alloc(n * m * 4);
-  const y = residual ? k.alloc(n * m * 4) : 0;
-  k.raw.denseForward(xp, wp, bp, act, y, n, kIn, m, activation === "relu" ? 1 : 0, residual ? 1 : 0);
-  const actOut = unstage(backend, k, act, [n, m]);
-  return residual ? [unstage(backend, k, y, [n, m]), actOut] : actOut;
+  const [act, actPtr] = allocate(backend, [n, m]);
+  const [y, yPtr] = residual ? allocate(backend, [n, m]) : [act, 0];
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  heapKernels(backend).denseForward(
+    at(x),
+    at(W),
+    at(b),
+    actPtr,
+    yPtr,
+    n,
+    kIn,
+    m,
+    activation === "relu" ? 1 : 0,
+    residual ? 1 : 0,
+  );
+  return residual ? [y, act] : act;
 };
 
 /** The forward kernels of the three variants (linear, relu, relu with residual). */
@@ -74,14 +70,38 @@ export const fusedDenseGradConfig = wasmKernel(FUSED_DENSE_GRAD, ({ inputs, back
   const [n, kIn] = x.shape;
   const m = W.shape[1];
   const relu = activation === "relu";
-  const [k, [dyp, xp, wp, ap]] = stage(backend, relu ? [dy, x, W, act] : [dy, x, W]);
-  const dW = want !== "input" ? k.alloc(kIn * m * 4) : 0;
-  const db = want !== "input" ? k.alloc(m * 4) : 0;
-  const dx = want !== "params" ? k.alloc(n * kIn * 4) : 0;
-  const scratch = k.alloc((n * m + Math.max(n, m) * kIn) * 4);
-  k.raw.denseBackward(dyp, xp, wp, ap ?? 0, n, kIn, m, relu ? 1 : 0, residual ? 1 : 0, dW, db, dx, scratch);
+  const at = (t: TensorInfo) => offsetOf(backend, t);
   const outs: TensorInfo[] = [];
-  if (dW) outs.push(unstage(backend, k, dW, [kIn, m]), unstage(backend, k, db, [m]));
-  if (dx) outs.push(unstage(backend, k, dx, [n, kIn]));
+  let dW = 0;
+  let db = 0;
+  let dx = 0;
+  if (want !== "input") {
+    const [dWt, dWp] = allocate(backend, [kIn, m]);
+    const [dbt, dbp] = allocate(backend, [m]);
+    outs.push(dWt, dbt);
+    [dW, db] = [dWp, dbp];
+  }
+  if (want !== "params") {
+    const [dxt, dxp] = allocate(backend, [n, kIn]);
+    outs.push(dxt);
+    dx = dxp;
+  }
+  const [scratch, scratchPtr] = allocate(backend, [n * m + Math.max(n, m) * kIn]);
+  heapKernels(backend).denseBackward(
+    at(dy),
+    at(x),
+    at(W),
+    relu ? at(act) : 0,
+    n,
+    kIn,
+    m,
+    relu ? 1 : 0,
+    residual ? 1 : 0,
+    dW,
+    db,
+    dx,
+    scratchPtr,
+  );
+  backend.disposeData(scratch.dataId);
   return outs;
 });

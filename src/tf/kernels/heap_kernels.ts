@@ -1,0 +1,132 @@
+// spurious1d's training kernels (assembly/tfheap) instantiated on tfjs-wasm's own memory, so they
+// read and write tensors in place: a kernel gets byte offsets of its inputs and of outputs made by
+// the backend, and nothing is copied between modules.
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { wasmBase64 } from "../../../build/wasm/tfheap.wasm.ts";
+import { decodeBase64 } from "../../wasm/module.ts";
+
+/** The exports of build/wasm/tfheap.wasm (pointers are byte offsets into tfjs-wasm's heap). */
+export interface HeapKernels {
+  transposeF32(dst: number, src: number, rows: number, cols: number): void;
+  denseForward(
+    x: number,
+    W: number,
+    b: number,
+    act: number,
+    y: number,
+    n: number,
+    k: number,
+    m: number,
+    relu: number,
+    residual: number,
+  ): void;
+  denseBackward(
+    dy: number,
+    x: number,
+    W: number,
+    act: number,
+    n: number,
+    k: number,
+    m: number,
+    relu: number,
+    residual: number,
+    dW: number,
+    db: number,
+    dx: number,
+    scratch: number,
+  ): void;
+  conv1dForward(
+    x: number,
+    W: number,
+    b: number,
+    act: number,
+    cols: number,
+    n: number,
+    len: number,
+    cin: number,
+    cout: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    lout: number,
+    relu: number,
+  ): void;
+  conv1dBackward(
+    dy: number,
+    x: number,
+    W: number,
+    act: number,
+    n: number,
+    len: number,
+    cin: number,
+    cout: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    lout: number,
+    relu: number,
+    dW: number,
+    db: number,
+    dx: number,
+    scratch: number,
+  ): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wd: number,
+    stepSize: number,
+    invSqrtC2: number,
+  ): void;
+  sgdStep(p: number, g: number, m: number, n: number, lr: number, momentum: number, wd: number): void;
+}
+
+const bound = new WeakMap<object, HeapKernels>();
+let compiled: WebAssembly.Module | undefined;
+
+function imports(backend: BackendWasm): WebAssembly.Imports {
+  const memory = (backend as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+  const abort = () => {
+    throw new Error("spurious1d heap kernels: abort");
+  };
+  return { env: { memory, abort } };
+}
+
+/**
+ * Compile and bind the kernels to `backend` asynchronously (tfReady does; browsers' main threads
+ * refuse to compile modules over 4 KB synchronously).
+ */
+export async function bindHeapKernels(backend: BackendWasm): Promise<void> {
+  if (bound.has(backend)) return;
+  compiled ??= await WebAssembly.compile(decodeBase64(wasmBase64));
+  const instance = await WebAssembly.instantiate(compiled, imports(backend));
+  bound.set(backend, instance.exports as unknown as HeapKernels);
+}
+
+/** The kernels bound to `backend`'s memory (bound now, synchronously, if tfReady did not). */
+export function heapKernels(backend: BackendWasm): HeapKernels {
+  let k = bound.get(backend);
+  if (!k) {
+    compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64));
+    k = new WebAssembly.Instance(compiled, imports(backend)).exports as unknown as HeapKernels;
+    bound.set(backend, k);
+  }
+  return k;
+}
+
+/** A tensor's byte offset in tfjs-wasm's heap. */
+export function offsetOf(backend: BackendWasm, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/** A new float32 tensor on the heap and its byte offset (contents undefined). */
+export function allocate(backend: BackendWasm, shape: number[]): [TensorInfo, number] {
+  const t = backend.makeOutput(shape, "float32");
+  return [t, offsetOf(backend, t)];
+}
