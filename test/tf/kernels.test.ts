@@ -2,6 +2,8 @@
 // and paddings: relative error at most 1e-4 (relative to the largest magnitude of the cpu result).
 import { test } from "node:test";
 import type * as tfc from "@tensorflow/tfjs-core";
+
+type TF = typeof tfc;
 import { tfReady } from "../../src/tf/backend.ts";
 import { assertClose, onBoth, rand } from "../helpers/tf_compare.ts";
 
@@ -17,55 +19,44 @@ const CONV_CASES: { x: number[]; f: number[]; strides: [number, number]; pad: Pa
   { x: [2, 6, 11, 3], f: [2, 4, 3, 3], strides: [3, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
 ];
 
-test("Conv2DBackpropFilter on wasm matches cpu (shapes, strides, paddings), called directly", async () => {
-  const tf = await tfReady();
-  for (const [i, c] of CONV_CASES.entries()) {
-    const info = tf.backend_util.computeConv2DInfo(
-      c.x as [number, number, number, number],
-      c.f as [number, number, number, number],
-      c.strides,
-      1,
-      c.pad as "valid",
-    );
-    const dyShape = info.outShape as number[];
-    const fn = () =>
-      tf.engine().runKernel(
-        "Conv2DBackpropFilter",
-        {
-          x: tf.tensor4d(rand(c.x, 10 + i), c.x as [number, number, number, number]),
-          dy: tf.tensor(rand(dyShape, 30 + i), dyShape),
-        },
-        { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: c.f } as unknown as tfc.NamedAttrMap,
-      ) as tfc.Tensor;
-    const [expected, got] = await onBoth(tf, fn);
-    assertClose(expected, got, `case ${i} ${JSON.stringify(c)}`);
-  }
-});
+// Each backprop kernel, called directly for every case: its inputs are x or the filter, and dy.
+const BACKPROP: {
+  kernel: string;
+  inputs: (tf: TF, c: (typeof CONV_CASES)[number], dy: tfc.Tensor, i: number) => tfc.NamedTensorMap;
+  attr: (c: (typeof CONV_CASES)[number]) => Record<string, unknown>;
+}[] = [
+  {
+    kernel: "Conv2DBackpropFilter",
+    inputs: (tf, c, dy, i) => ({ x: tf.tensor(rand(c.x, 10 + i), c.x), dy }),
+    attr: (c) => ({ filterShape: c.f }),
+  },
+  {
+    kernel: "Conv2DBackpropInput",
+    inputs: (tf, c, dy, i) => ({ dy, filter: tf.tensor(rand(c.f, 60 + i), c.f) }),
+    attr: (c) => ({ inputShape: c.x }),
+  },
+];
 
-test("Conv2DBackpropInput on wasm matches cpu (shapes, strides, paddings), called directly", async () => {
-  const tf = await tfReady();
-  for (const [i, c] of CONV_CASES.entries()) {
-    const info = tf.backend_util.computeConv2DInfo(
-      c.x as [number, number, number, number],
-      c.f as [number, number, number, number],
-      c.strides,
-      1,
-      c.pad as "valid",
-    );
-    const dyShape = info.outShape as number[];
-    const fn = () =>
-      tf.engine().runKernel(
-        "Conv2DBackpropInput",
-        {
-          dy: tf.tensor(rand(dyShape, 50 + i), dyShape),
-          filter: tf.tensor4d(rand(c.f, 60 + i), c.f as [number, number, number, number]),
-        },
-        { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x } as unknown as tfc.NamedAttrMap,
-      ) as tfc.Tensor;
-    const [expected, got] = await onBoth(tf, fn);
-    assertClose(expected, got, `case ${i} ${JSON.stringify(c)}`);
-  }
-});
+for (const { kernel, inputs, attr } of BACKPROP) {
+  test(`${kernel} on wasm matches cpu (shapes, strides, paddings), called directly`, async () => {
+    const tf = await tfReady();
+    for (const [i, c] of CONV_CASES.entries()) {
+      const info = tf.backend_util.computeConv2DInfo(
+        c.x as [number, number, number, number],
+        c.f as [number, number, number, number],
+        c.strides,
+        1,
+        c.pad as "valid",
+      );
+      const dyShape = info.outShape as number[];
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", ...attr(c) } as unknown as tfc.NamedAttrMap;
+      const fn = () =>
+        tf.engine().runKernel(kernel, inputs(tf, c, tf.tensor(rand(dyShape, 30 + i), dyShape), i), attrs) as tfc.Tensor;
+      const [expected, got] = await onBoth(tf, fn);
+      assertClose(expected, got, `case ${i} ${JSON.stringify(c)}`);
+    }
+  });
+}
 
 test("conv2d filter gradients through tf.grad on wasm match cpu", async () => {
   const tf = await tfReady();

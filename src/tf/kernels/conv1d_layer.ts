@@ -4,7 +4,7 @@
 // the stock path dispatches some twenty engine ops per layer and step, repacks the filter for
 // XNNPACK on every step, and its Conv2DBackpropInput is a direct loop.
 import type { TensorInfo } from "@tensorflow/tfjs-core";
-import { allocate, heapKernels, offsetOf } from "./heap_kernels.ts";
+import { allocate, gradOutputs, type GradWant, heapKernels, offsetOf } from "./heap_kernels.ts";
 import { wasmKernel } from "./wasm_access.ts";
 
 /** The backward kernel's name. */
@@ -32,7 +32,10 @@ export function convLength(length: number, kernel: number, stride: number, pad: 
 function geometry(x: TensorInfo, W: TensorInfo, a: Conv1dAttrs) {
   const [n, len, cin] = x.shape;
   const [kw, , cout] = W.shape;
-  return { n, len, cin, cout, kw, lout: convLength(len, kw, a.stride, a.pad) };
+  const lout = convLength(len, kw, a.stride, a.pad);
+  // The kernels' shape arguments, in their order.
+  const args = [n, len, cin, cout, kw, a.stride, a.pad, lout] as const;
+  return { n, len, cin, cout, kw, lout, args };
 }
 
 /** Forward: x [n, len, cin], W [kw, cin, cout], b [cout] -> [n, lout, cout]. */
@@ -40,9 +43,9 @@ export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((n
   wasmKernel(name, ({ inputs, backend, attrs }) => {
     const { x, W, b } = inputs;
     const a = attrs as unknown as Conv1dAttrs;
-    const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
-    const [act, actPtr] = allocate(backend, [n, lout, cout]);
-    const [cols, colsPtr] = allocate(backend, [n * lout * kw * cin]);
+    const g = geometry(x, W, a);
+    const [act, actPtr] = allocate(backend, [g.n, g.lout, g.cout]);
+    const [cols, colsPtr] = allocate(backend, [g.n * g.lout * g.kw * g.cin]);
     const at = (t: TensorInfo) => offsetOf(backend, t);
     heapKernels(backend).conv1dForward(
       at(x),
@@ -50,14 +53,7 @@ export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((n
       at(b),
       actPtr,
       colsPtr,
-      n,
-      len,
-      cin,
-      cout,
-      kw,
-      a.stride,
-      a.pad,
-      lout,
+      ...g.args,
       a.activation === "relu" ? 1 : 0,
     );
     backend.disposeData(cols.dataId);
@@ -68,46 +64,15 @@ export const conv1dConfigs = ["Spurious1dConv1d", "Spurious1dConv1dRelu"].map((n
 /** Backward: inputs dy, x, W and act (the forward output); outputs [dW, db], [dx] or [dW, db, dx]. */
 export const conv1dGradConfig = wasmKernel(CONV1D_GRAD, ({ inputs, backend, attrs }) => {
   const { dy, x, W, act } = inputs;
-  const a = attrs as unknown as Conv1dAttrs & { want: "params" | "input" | "all" };
-  const { n, len, cin, cout, kw, lout } = geometry(x, W, a);
+  const a = attrs as unknown as Conv1dAttrs & { want: GradWant };
+  const { n, cin, cout, kw, lout, args } = geometry(x, W, a);
   const relu = a.activation === "relu";
   const rows = n * lout;
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  const outs: TensorInfo[] = [];
-  let dW = 0;
-  let db = 0;
-  let dx = 0;
-  if (a.want !== "input") {
-    const [dWt, dWp] = allocate(backend, [kw, cin, cout]);
-    const [dbt, dbp] = allocate(backend, [cout]);
-    outs.push(dWt, dbt);
-    [dW, db] = [dWp, dbp];
-  }
-  if (a.want !== "params") {
-    const [dxt, dxp] = allocate(backend, [n, len, cin]);
-    outs.push(dxt);
-    dx = dxp;
-  }
+  const { outs, dW, db, dx } = gradOutputs(backend, a.want, { W: W.shape, b: [cout], x: x.shape });
   const [scratch, scratchPtr] = allocate(backend, [rows * cout + (rows + Math.max(rows, cout)) * kw * cin]);
-  heapKernels(backend).conv1dBackward(
-    at(dy),
-    at(x),
-    at(W),
-    relu ? at(act) : 0,
-    n,
-    len,
-    cin,
-    cout,
-    kw,
-    a.stride,
-    a.pad,
-    lout,
-    relu ? 1 : 0,
-    dW,
-    db,
-    dx,
-    scratchPtr,
-  );
+  const k = heapKernels(backend);
+  k.conv1dBackward(at(dy), at(x), at(W), relu ? at(act) : 0, ...args, relu ? 1 : 0, dW, db, dx, scratchPtr);
   backend.disposeData(scratch.dataId);
   return outs;
 });

@@ -3,30 +3,15 @@
 // * dy[b, oh, ow, co]. Computed as im2col followed by tfjs-wasm's own (XNNPACK) matmul: the column
 // matrix [fh*fw*ci, b*oh*ow] is filled on the wasm heap, dy is read as a [b*oh*ow, co] matrix without a
 // copy, and their product is dW. The same binary computes it in every runtime, so the bits agree.
-import { backend_util, getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+import { getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+import { type ConvBackpropAttrs, convInfo } from "./conv_geometry.ts";
 import { f32View, makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The kernel config to register. */
 export const conv2dBackpropFilterConfig = wasmKernel("Conv2DBackpropFilter", ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: "valid" | "same" | number | backend_util.ExplicitPadding;
-    dataFormat: "NHWC" | "NCHW";
-    dimRoundingMode?: "floor" | "round" | "ceil";
-    filterShape: [number, number, number, number];
-  };
-  if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter (wasm): only NHWC is supported");
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+  const a = attrs as unknown as ConvBackpropAttrs & { filterShape: [number, number, number, number] };
+  const info = convInfo("Conv2DBackpropFilter", x.shape, a.filterShape, a);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const top = info.padInfo.top;

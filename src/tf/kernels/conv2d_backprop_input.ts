@@ -3,30 +3,15 @@
 // dy [b*oh*ow, co] times W^T [co, fh*fw*ci] (tfjs-wasm's XNNPACK matmul; W^T is small, so packing it
 // is cheap), and each column row is then added back to the input positions it was read from, in a
 // fixed order (float32 sums computed in float64 and rounded once are float32's exact sums).
-import { backend_util, getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+import { getKernel, type TensorInfo } from "@tensorflow/tfjs-core";
+import { type ConvBackpropAttrs, convInfo } from "./conv_geometry.ts";
 import { f32View, makeF32Output, wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The kernel config to register (replacing tfjs-wasm's). */
 export const conv2dBackpropInputConfig = wasmKernel("Conv2DBackpropInput", ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: "valid" | "same" | number | backend_util.ExplicitPadding;
-    dataFormat: "NHWC" | "NCHW";
-    dimRoundingMode?: "floor" | "round" | "ceil";
-    inputShape: [number, number, number, number];
-  };
-  if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropInput (wasm): only NHWC is supported");
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as [number, number, number, number],
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: [number, number, number, number] };
+  const info = convInfo("Conv2DBackpropInput", a.inputShape, filter.shape, a);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const top = info.padInfo.top;

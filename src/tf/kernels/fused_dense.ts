@@ -5,7 +5,7 @@
 // assembly/dense.ts) on the tensors in place, in tfjs-wasm's own memory (heap_kernels.ts).
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { allocate, heapKernels, offsetOf } from "./heap_kernels.ts";
+import { allocate, gradOutputs, type GradWant, heapKernels, offsetOf } from "./heap_kernels.ts";
 import { wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
 /** The backward kernel's name (prefixed: these are not tfjs kernels). */
@@ -19,8 +19,8 @@ export interface FusedDenseAttrs {
   inputIsData: boolean;
 }
 
-/** Which gradients the backward kernel computes: weights and bias, the input, or all three. */
-export type FusedDenseGradWant = "params" | "input" | "all";
+/** Which gradients the backward kernel computes. */
+export type FusedDenseGradWant = GradWant;
 
 /** The forward kernel's name for a variant: each variant saves different tensors for backward. */
 export function fusedDenseKernelName(a: Pick<FusedDenseAttrs, "activation" | "residual">): string {
@@ -71,21 +71,7 @@ export const fusedDenseGradConfig = wasmKernel(FUSED_DENSE_GRAD, ({ inputs, back
   const m = W.shape[1];
   const relu = activation === "relu";
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  const outs: TensorInfo[] = [];
-  let dW = 0;
-  let db = 0;
-  let dx = 0;
-  if (want !== "input") {
-    const [dWt, dWp] = allocate(backend, [kIn, m]);
-    const [dbt, dbp] = allocate(backend, [m]);
-    outs.push(dWt, dbt);
-    [dW, db] = [dWp, dbp];
-  }
-  if (want !== "params") {
-    const [dxt, dxp] = allocate(backend, [n, kIn]);
-    outs.push(dxt);
-    dx = dxp;
-  }
+  const { outs, dW, db, dx } = gradOutputs(backend, want, { W: W.shape, b: [m], x: x.shape });
   const [scratch, scratchPtr] = allocate(backend, [n * m + Math.max(n, m) * kIn]);
   heapKernels(backend).denseBackward(
     at(dy),

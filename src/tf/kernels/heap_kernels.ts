@@ -130,3 +130,27 @@ export function allocate(backend: BackendWasm, shape: number[]): [TensorInfo, nu
   const t = backend.makeOutput(shape, "float32");
   return [t, offsetOf(backend, t)];
 }
+
+/** Which gradients a layer's backward kernel computes: weights and bias, the input, or all three. */
+export type GradWant = "params" | "input" | "all";
+
+/**
+ * The outputs of a layer's backward kernel, as `want` asks: dW and db (shapes of W and b), then dx
+ * (the shape of x), with their offsets (0 for one not asked for).
+ */
+export function gradOutputs(
+  backend: BackendWasm,
+  want: GradWant,
+  shapes: { W: number[]; b: number[]; x: number[] },
+): { outs: TensorInfo[]; dW: number; db: number; dx: number } {
+  const outs: TensorInfo[] = [];
+  const take = (shape: number[]) => {
+    const [t, ptr] = allocate(backend, shape);
+    outs.push(t);
+    return ptr;
+  };
+  const dW = want !== "input" ? take(shapes.W) : 0;
+  const db = want !== "input" ? take(shapes.b) : 0;
+  const dx = want !== "params" ? take(shapes.x) : 0;
+  return { outs, dW, db, dx };
+}
