@@ -4,7 +4,6 @@
 // layer in spurious1d's WebAssembly (register-tiled float32 SIMD products without packing; see
 // assembly/dense.ts) on the tensors in place, in tfjs-wasm's own memory (heap_kernels.ts).
 import type { TensorInfo } from "@tensorflow/tfjs-core";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { allocate, gradOutputs, type GradWant, heapKernels, offsetOf } from "./heap_kernels.ts";
 import { wasmKernel, type WasmKernelFunc } from "./wasm_access.ts";
 
