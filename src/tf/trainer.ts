@@ -114,16 +114,6 @@ export function perExampleCrossEntropy(tf: TF, logits: tfc.Tensor2D, labels: tfc
   });
 }
 
-/** Mean over the batch of w_i * cross-entropy_i (one kernel forward, one multiply backward). */
-export function weightedCrossEntropy(
-  tf: TF,
-  logits: tfc.Tensor2D,
-  labels: tfc.Tensor1D,
-  weights?: tfc.Tensor1D,
-): tfc.Scalar {
-  return softmaxCrossEntropy(tf, logits, labels, weights);
-}
-
 /** Train a fresh model (or continue `init`) on `data`; evaluate on `val` every evalEvery steps. */
 export function train(
   tf: TF,
@@ -185,7 +175,7 @@ export function train(
           wb = tf.tensor1d(batchWeighting(ids, losses));
         }
         const { value, grads } = tf.variableGrads(
-          () => weightedCrossEntropy(tf, model.logits(xb), yb, wb),
+          () => softmaxCrossEntropy(tf, model.logits(xb), yb, wb),
           model.variables,
         );
         const lossValue = value.dataSync()[0];

@@ -18,9 +18,6 @@ export interface FusedDenseAttrs {
   inputIsData: boolean;
 }
 
-/** Which gradients the backward kernel computes. */
-export type FusedDenseGradWant = GradWant;
-
 /** The forward kernel's name for a variant: each variant saves different tensors for backward. */
 export function fusedDenseKernelName(a: Pick<FusedDenseAttrs, "activation" | "residual">): string {
   if (a.activation === "linear") {
@@ -65,7 +62,7 @@ export const fusedDenseConfigs = ["Spurious1dDense", "Spurious1dDenseRelu", "Spu
  */
 export const fusedDenseGradConfig = wasmKernel(FUSED_DENSE_GRAD, ({ inputs, backend, attrs }) => {
   const { dy, x, W, act } = inputs;
-  const { activation, residual, want } = attrs as unknown as FusedDenseAttrs & { want: FusedDenseGradWant };
+  const { activation, residual, want } = attrs as unknown as FusedDenseAttrs & { want: GradWant };
   const [n, kIn] = x.shape;
   const m = W.shape[1];
   const relu = activation === "relu";
