@@ -3,6 +3,7 @@
 // optimizer kernels are a second module, assembly/tfheap, that runs on tfjs-wasm's memory.
 export { arenaAlloc, arenaReset } from "./arena";
 export { rngSeed, rngRaw, rngUniform, rngNormal, rngNormalBatch, interval as rngInterval, uniformF32, seededPermutation } from "./rng";
+export { logPairs, logScalar } from "./log_pair";
 export { linspace, interpSorted, gaussianFilter, pairwiseSum, arraySum } from "./numeric";
 export {
   templatesX, templatesT, begin, transformRange, timeAxis, drawPermutation, applyPermutation,

@@ -152,15 +152,12 @@ function scaleInPlace(v: usize, n: i32, s: f64): void {
   for (; i < n; i++) store<f64>(v + (<usize>i << 3), load<f64>(v + (<usize>i << 3)) * s);
 }
 
-// y += s * x over n doubles (multiply, then add: no fused multiply-add).
-function addScaled(y: usize, x: usize, n: i32, s: f64): void {
+// dst[i] = src[i] * s for n doubles.
+function scaleInto(dst: usize, src: usize, n: i32, s: f64): void {
   const sv = v128.splat<f64>(s);
   let i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const p = y + (<usize>i << 3);
-    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(sv, v128.load(x + (<usize>i << 3)))));
-  }
-  for (; i < n; i++) store<f64>(y + (<usize>i << 3), load<f64>(y + (<usize>i << 3)) + s * load<f64>(x + (<usize>i << 3)));
+  for (; i + 2 <= n; i += 2) v128.store(dst + (<usize>i << 3), f64x2.mul(v128.load(src + (<usize>i << 3)), sv));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)) * s);
 }
 
 /** Transform the template of `label` into one example of finalLen doubles at `dst`. */
@@ -168,43 +165,47 @@ export function transform(dst: usize, label: i32): void {
   const L = len;
   // 1-2. pad (template + 1e-8, then p zeros) and stretch to L points: from the table if there is one
   const p = padLow + <i32>(rand() * <f64>(padHigh - padLow + 1));
-  let src = row;
+  let src = rowB;
   if (stretched != 0) src = stretched + (<usize>((label * (padHigh - padLow + 1) + p - padLow) * L) << 3);
-  else stretchTemplate(row, label, p);
-  // 3. scale
+  else stretchTemplate(rowB, label, p);
+  // 3-4. scale, and translate (roll right by k) while writing into row; numpy's concatenate leaves
+  // the signal unrolled for k = 0 or k >= L
   const factor = 1.0 + scaleCoeff * (rand() - 0.5);
-  const fv = v128.splat<f64>(factor);
-  let i = 0;
-  for (; i + 2 <= L; i += 2) v128.store(row + (<usize>i << 3), f64x2.mul(v128.load(src + (<usize>i << 3)), fv));
-  for (; i < L; i++) store<f64>(row + (<usize>i << 3), load<f64>(src + (<usize>i << 3)) * factor);
-  // 4. translate: roll right by k; numpy's concatenate leaves it unchanged for k = 0 or k >= L
   const k = <i32>interval(<u32>(maxTranslation - 1));
-  let cur = row;
   if (k > 0 && k < L) {
-    memory.copy(rowB, row + (<usize>(L - k) << 3), <usize>k << 3);
-    memory.copy(rowB + (<usize>k << 3), row, <usize>(L - k) << 3);
-    cur = rowB;
+    scaleInto(row, src + (<usize>(L - k) << 3), k, factor);
+    scaleInto(row + (<usize>k << 3), src, L - k, factor);
+  } else {
+    scaleInto(row, src, L, factor);
   }
-  // 5-6. correlated noise where the signal is exactly zero; all L normals are always drawn
+  // 5-8. correlated noise (Gaussian-filtered normals) where the signal is exactly zero, iid noise
+  // and shear, drawn in the reference's order (all 2L normals, then the shear) and applied in one
+  // pass with each element's operations in the reference's order
   randnFill(noise, L);
   scaleInPlace(noise, L, corrScale);
-  const filtered = cur == row ? rowB : row;
-  gaussianFilter(filtered, noise, L, ext);
-  for (let i = 0; i < L; i++) {
-    const q = cur + (<usize>i << 3);
-    if (load<f64>(q) == 0.0) store<f64>(q, load<f64>(filtered + (<usize>i << 3)));
-  }
-  // 7. iid noise
+  gaussianFilter(rowB, noise, L, ext);
   randnFill(noise, L);
-  addScaled(cur, noise, L, iidScale);
-  // 8. shear
   const s = shearScale * (rand() - 0.5);
-  for (let i = 0; i < L; i++) {
-    const q = cur + (<usize>i << 3);
-    store<f64>(q, load<f64>(q) - s * load<f64>(shearLine + (<usize>i << 3)));
+  const zero = f64x2.splat(0.0);
+  const iv = v128.splat<f64>(iidScale);
+  const sv = v128.splat<f64>(s);
+  let i = 0;
+  for (; i + 2 <= L; i += 2) {
+    const o = <usize>i << 3;
+    let v = v128.load(row + o);
+    v = v128.bitselect(v128.load(rowB + o), v, f64x2.eq(v, zero));
+    v = f64x2.add(v, f64x2.mul(iv, v128.load(noise + o)));
+    v128.store(row + o, f64x2.sub(v, f64x2.mul(sv, v128.load(shearLine + o))));
+  }
+  for (; i < L; i++) {
+    const o = <usize>i << 3;
+    let v = load<f64>(row + o);
+    if (v == 0.0) v = load<f64>(rowB + o);
+    v += iidScale * load<f64>(noise + o);
+    store<f64>(row + o, v - s * load<f64>(shearLine + o));
   }
   // 9. shrink to the final length
-  interpApply(dst, planF, finalLen, cur);
+  interpApply(dst, planF, finalLen, row);
 }
 
 /** Generate examples [first, first + count) of the class-major sequence into `dst` (rows of finalLen). */

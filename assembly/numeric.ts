@@ -149,11 +149,26 @@ export function interpPlan(plan: usize, xq: usize, m: i32, xp: usize, n: i32): v
   }
 }
 
-/** dst[k] = interp at query k of a plan made by interpPlan, for values v at the plan's points. */
+/**
+ * dst[k] = interp at query k of a plan made by interpPlan, for values v at the plan's points, two
+ * queries at a time. v must be followed by one readable double (a last bracket reads v[j + 1] and
+ * discards it).
+ */
 export function interpApply(dst: usize, plan: usize, m: i32, v: usize): void {
   const dens = plan + (<usize>m << 2);
   const offs = dens + (<usize>m << 3);
-  for (let k = 0; k < m; k++) {
+  const zero = f64x2.splat(0.0);
+  let k = 0;
+  for (; k + 2 <= m; k += 2) {
+    const a = v128.load(v + (<usize>load<i32>(plan + (<usize>k << 2)) << 3)); // v[j], v[j + 1]
+    const b = v128.load(v + (<usize>load<i32>(plan + (<usize>k << 2), 4) << 3));
+    const vj = i64x2.shuffle(a, b, 0, 2);
+    const vn = i64x2.shuffle(a, b, 1, 3);
+    const den = v128.load(dens + (<usize>k << 3));
+    const r = f64x2.add(f64x2.mul(f64x2.div(f64x2.sub(vn, vj), den), v128.load(offs + (<usize>k << 3))), vj);
+    v128.store(dst + (<usize>k << 3), v128.bitselect(vj, r, f64x2.eq(den, zero)));
+  }
+  for (; k < m; k++) {
     const j = load<i32>(plan + (<usize>k << 2));
     const vj = load<f64>(v + (<usize>j << 3));
     const den = load<f64>(dens + (<usize>k << 3));

@@ -2,6 +2,8 @@
 // The state lives in static memory: one generator per instance, exactly like np.random.seed().
 // Outputs are produced a block of 624 at a time (twist and tempering in SIMD) and served from a buffer.
 
+import { logBatch } from "./log_pair";
+
 const N: i32 = 624;
 const M: i32 = 397;
 const MATRIX_A: u32 = 0x9908b0df;
@@ -94,11 +96,13 @@ const INV_2_53: f64 = 1.1102230246251565e-16;
   return (<f64>a * 67108864.0 + <f64>b) * INV_2_53;
 }
 
-// Scratch for batched normals: accepted polar candidates (x1, x2 interleaved), r2 and -2 log(r2).
+// Scratch for batched normals: accepted polar candidates (x1, x2 interleaved), r2, log(r2) and the
+// list of logs left to Math.log.
 const MAX_PAIRS: i32 = 512;
 const PXY: usize = memory.data(MAX_PAIRS * 16 + 32, 16);
 const PR2: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
 const PLG: usize = memory.data(MAX_PAIRS * 8 + 16, 16);
+const PLIST: usize = memory.data(MAX_PAIRS * 4 + 16, 16);
 
 /**
  * Fill dst with `count` standard normals, the same values and draws as `count` calls of randn():
@@ -151,16 +155,14 @@ export function randnFill(dst: usize, count: i32): void {
       }
       pos = <i32>((p - out) >> 2);
     }
-    // -2 log(r2) in scalar (the table-driven log), then f = sqrt(lg / r2) two pairs at a time.
-    for (let j = 0; j < pairs; j++) {
-      const o = <usize>j << 3;
-      store<f64>(PLG + o, -2.0 * Math.log(load<f64>(PR2 + o)));
-    }
+    // log(r2) of every pair (Math.log's bits, two at a time); then f = sqrt(-2 log(r2) / r2).
+    logBatch(PLG, PR2, (pairs + 1) & ~1, PLIST); // PR2 has room for the spare lane of an odd count
+    const minusTwo = f64x2.splat(-2.0);
     let j = 0;
     const full = min((count - i) >> 1, pairs); // pairs whose both values go to dst
     for (; j + 2 <= full; j += 2) {
       const o = <usize>j << 3;
-      const f = f64x2.sqrt(f64x2.div(v128.load(PLG + o), v128.load(PR2 + o)));
+      const f = f64x2.sqrt(f64x2.div(f64x2.mul(minusTwo, v128.load(PLG + o)), v128.load(PR2 + o)));
       const xy0 = v128.load(PXY + (<usize>j << 4));
       const xy1 = v128.load(PXY + (<usize>j << 4), 16);
       const first = f64x2.mul(f, i64x2.shuffle(xy0, xy1, 1, 3)); // f * x2 of pairs j, j+1
@@ -171,7 +173,7 @@ export function randnFill(dst: usize, count: i32): void {
     }
     for (; j < pairs; j++) {
       const o = <usize>j << 3;
-      const f = Math.sqrt(load<f64>(PLG + o) / load<f64>(PR2 + o));
+      const f = Math.sqrt((-2.0 * load<f64>(PLG + o)) / load<f64>(PR2 + o));
       const q = dst + (<usize>(i + 2 * j) << 3);
       store<f64>(q, f * load<f64>(PXY + (<usize>j << 4), 8));
       const second = f * load<f64>(PXY + (<usize>j << 4));

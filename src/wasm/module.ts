@@ -12,6 +12,8 @@ export interface KernelExports {
   rngUniform(dst: number, n: number): void;
   rngNormal(dst: number, n: number): void;
   rngNormalBatch(dst: number, n: number): void;
+  logPairs(dst: number, src: number, n: number): void;
+  logScalar(dst: number, src: number, n: number): void;
   rngInterval(max: number): number;
   uniformF32(dst: number, n: number, low: number, high: number, seed: number): void;
   seededPermutation(dst: number, n: number, seed: number): void;

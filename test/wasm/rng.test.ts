@@ -39,6 +39,21 @@ test("the cached gaussian survives between calls: 3 + 2 normals equal 5 normals"
   assert.deepEqual(split, draw(await seeded(123), "normal", 5));
 });
 
+test("batched normals equal one-at-a-time normals, whatever the counts and the cached value", async () => {
+  // Counts straddle the 512-pair batches, the 624-word MT blocks and odd lengths (cached value).
+  const counts = [1, 2, 3, 72, 73, 1023, 1024, 1025, 5000, 7];
+  const one = await seeded(7);
+  const batched = await seeded(7);
+  for (const n of counts) {
+    const p = one.alloc(n * 8);
+    one.raw.rngNormal(p, n);
+    const q = batched.alloc(n * 8);
+    batched.raw.rngNormalBatch(q, n);
+    assert.deepEqual(Array.from(batched.f64(q, n)), Array.from(one.f64(p, n)), `count ${n}`);
+  }
+  assert.deepEqual(draw(batched, "raw", 3), draw(one, "raw", 3));
+});
+
 test("bounded integer with max 0 draws nothing", async () => {
   const k = await seeded(5);
   assert.equal(k.raw.rngInterval(0), 0);
