@@ -72,7 +72,7 @@ let qF: usize = 0; // linspace(0, 1, F)
 let shearLine: usize = 0; // linspace(-0.5, 0.5, L)
 let row: usize = 0;
 let rowB: usize = 0;
-let noise: usize = 0;
+let noise: usize = 0; // 2L normals: correlated, then iid
 let ext: usize = 0;
 let planF: usize = 0; // interp plan from the L-point axis to the final length
 // The stretched (padded and interpolated) template of every (label, padding) pair, L doubles each,
@@ -121,7 +121,7 @@ export function begin(
   shearLine = f64s(len);
   row = f64s(len);
   rowB = f64s(len);
-  noise = f64s(len);
+  noise = f64s(2 * len);
   ext = f64s(len + 16);
   planF = arenaAlloc(<usize>finalSeqLen * 20);
   if (planF == 0) return 0;
@@ -181,10 +181,10 @@ export function transform(dst: usize, label: i32): void {
   // 5-8. correlated noise (Gaussian-filtered normals) where the signal is exactly zero, iid noise
   // and shear, drawn in the reference's order (all 2L normals, then the shear) and applied in one
   // pass with each element's operations in the reference's order
-  randnFill(noise, L);
+  randnFill(noise, 2 * L); // L for the correlated noise, then L for the iid noise
   scaleInPlace(noise, L, corrScale);
   gaussianFilter(rowB, noise, L, ext);
-  randnFill(noise, L);
+  const iid = noise + (<usize>L << 3);
   const s = shearScale * (rand() - 0.5);
   const zero = f64x2.splat(0.0);
   const iv = v128.splat<f64>(iidScale);
@@ -194,14 +194,14 @@ export function transform(dst: usize, label: i32): void {
     const o = <usize>i << 3;
     let v = v128.load(row + o);
     v = v128.bitselect(v128.load(rowB + o), v, f64x2.eq(v, zero));
-    v = f64x2.add(v, f64x2.mul(iv, v128.load(noise + o)));
+    v = f64x2.add(v, f64x2.mul(iv, v128.load(iid + o)));
     v128.store(row + o, f64x2.sub(v, f64x2.mul(sv, v128.load(shearLine + o))));
   }
   for (; i < L; i++) {
     const o = <usize>i << 3;
     let v = load<f64>(row + o);
     if (v == 0.0) v = load<f64>(rowB + o);
-    v += iidScale * load<f64>(noise + o);
+    v += iidScale * load<f64>(iid + o);
     store<f64>(row + o, v - s * load<f64>(shearLine + o));
   }
   // 9. shrink to the final length

@@ -122,6 +122,7 @@ export function randnFill(dst: usize, count: i32): void {
   const inv53 = f64x2.splat(INV_2_53);
   const two = f64x2.splat(2.0);
   const one = f64x2.splat(1.0);
+  const zero = f64x2.splat(0.0);
   while (i < count) {
     const pairs = min((count - i + 1) >> 1, MAX_PAIRS);
     let a = 0;
@@ -140,6 +141,37 @@ export function randnFill(dst: usize, count: i32): void {
       // Words (w0, w1, w2, w3) make x1 from (w0 >> 5, w1 >> 6) and x2 from (w2 >> 5, w3 >> 6).
       let p = out + (<usize>pos << 2);
       const end = out + (<usize>(N - 3) << 2);
+      // Two candidates (eight words) at a time while both would be drawn anyway (a + 2 <= pairs).
+      while (a + 2 <= pairs && p + 16 < end) {
+        const w0 = v128.load(p);
+        const w1 = v128.load(p, 16);
+        const his = i32x4.shr_u(i32x4.shuffle(w0, w1, 0, 2, 4, 6), 5); // x1, x2 of A; x1, x2 of B
+        const los = i32x4.shr_u(i32x4.shuffle(w0, w1, 1, 3, 5, 7), 6);
+        const uA = f64x2.mul(
+          f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(his), scale26), f64x2.convert_low_i32x4_u(los)),
+          inv53,
+        );
+        const uB = f64x2.mul(
+          f64x2.add(
+            f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(his, his, 2, 3, 2, 3)), scale26),
+            f64x2.convert_low_i32x4_u(i32x4.shuffle(los, los, 2, 3, 2, 3)),
+          ),
+          inv53,
+        );
+        const xA = f64x2.sub(f64x2.mul(two, uA), one);
+        const xB = f64x2.sub(f64x2.mul(two, uB), one);
+        const sqA = f64x2.mul(xA, xA);
+        const sqB = f64x2.mul(xB, xB);
+        const r2 = f64x2.add(i64x2.shuffle(sqA, sqB, 0, 2), i64x2.shuffle(sqA, sqB, 1, 3));
+        const ok = v128.and(f64x2.lt(r2, one), f64x2.ne(r2, zero));
+        v128.store(PXY + (<usize>a << 4), xA);
+        store<f64>(PR2 + (<usize>a << 3), f64x2.extract_lane(r2, 0));
+        a += <i32>(i64x2.extract_lane(ok, 0) & 1);
+        v128.store(PXY + (<usize>a << 4), xB);
+        store<f64>(PR2 + (<usize>a << 3), f64x2.extract_lane(r2, 1));
+        a += <i32>(i64x2.extract_lane(ok, 1) & 1);
+        p += 32;
+      }
       while (a < pairs && p < end) {
         const w = v128.load(p);
         const hi = f64x2.convert_low_i32x4_u(i32x4.shuffle(i32x4.shr_u(w, 5), w, 0, 2, 0, 2));
