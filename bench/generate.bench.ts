@@ -117,6 +117,21 @@ for (const mode of ["fresh", "reused"]) {
   results.touch320MB = { seconds };
   console.log(`first touch of 320 MB (the 1M float64 output) on this machine: ${seconds.toFixed(2)} s`);
 }
+// Why: the same 320 MB made resident by the kernel in bulk, or in 2 MiB pages (bench/first_touch.c;
+// skipped where there is no C compiler). JS engines give no way to ask for either.
+try {
+  const script = 'd=$(mktemp -d) && cc -O2 -o "$d/ft" bench/first_touch.c && "$d/ft"; rc=$?; rm -rf "$d"; exit $rc';
+  const c = JSON.parse(await runChild("sh", ["-c", script])) as { touch: number; populate: number; hugepage: number };
+  results.firstTouchC = c;
+  const fmt = (v: number) => (v < 0 ? "refused" : `${v.toFixed(2)} s`);
+  console.log(
+    `the same in C: touched page by page ${fmt(c.touch)}; populated by madvise(MADV_POPULATE_WRITE) ${
+      fmt(c.populate)
+    }; in 2 MiB pages ${fmt(c.hugepage)}`,
+  );
+} catch (e) {
+  console.log(`(first-touch comparison in C skipped: ${(e as Error).message})`);
+}
 const cold = await inChild<{ seconds: number; peakMiB: number }>("cold", "1000000");
 results.cold1M = { samplesPerSecond: 1_000_000 / cold.seconds, peakRssMiB: cold.peakMiB };
 console.log(
