@@ -144,15 +144,8 @@ export function begin(
   return 1;
 }
 
-// v *= s over n doubles, two lanes at a time (each lane the same single multiply).
-function scaleInPlace(v: usize, n: i32, s: f64): void {
-  const sv = v128.splat<f64>(s);
-  let i = 0;
-  for (; i + 2 <= n; i += 2) v128.store(v + (<usize>i << 3), f64x2.mul(v128.load(v + (<usize>i << 3)), sv));
-  for (; i < n; i++) store<f64>(v + (<usize>i << 3), load<f64>(v + (<usize>i << 3)) * s);
-}
-
-// dst[i] = src[i] * s for n doubles.
+// dst[i] = src[i] * s for n doubles, two lanes at a time (each lane the same single multiply;
+// dst may be src).
 function scaleInto(dst: usize, src: usize, n: i32, s: f64): void {
   const sv = v128.splat<f64>(s);
   let i = 0;
@@ -182,7 +175,7 @@ export function transform(dst: usize, label: i32): void {
   // and shear, drawn in the reference's order (all 2L normals, then the shear) and applied in one
   // pass with each element's operations in the reference's order
   randnFill(noise, 2 * L); // L for the correlated noise, then L for the iid noise
-  scaleInPlace(noise, L, corrScale);
+  scaleInto(noise, noise, L, corrScale);
   gaussianFilter(rowB, noise, L, ext);
   const iid = noise + (<usize>L << 3);
   const s = shearScale * (rand() - 0.5);
