@@ -9,6 +9,7 @@ import { studyCells } from "../study/cells.ts";
 import { resolveStudyConfig, type StudyConfig } from "../study/config.ts";
 import type { CellResult } from "../study/run_cell.ts";
 import { summarise, summaryCsv } from "../study/analysis.ts";
+import { profilePhases, profileTable } from "../study/profile.ts";
 import { buildFigures, reportHtml } from "../report/report.ts";
 import { appendResult, loadResults } from "./results_store.ts";
 import { runPool } from "./worker_pool.ts";
@@ -31,6 +32,7 @@ export function experimentHelp(): string {
     `  ${"--out DIR".padEnd(24)} results root (default results)`,
     `  ${"--run NAME".padEnd(24)} run name (default "default", or "quick" with --quick)`,
     `  ${"--workers N".padEnd(24)} parallel workers (default: one per core)`,
+    `  ${"--profile".padEnd(24)} print where the cells' time went (median seconds per phase and method)`,
     `  ${"-h, --help".padEnd(24)} show this help`,
   ].join("\n");
 }
@@ -81,6 +83,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     out: { type: "string" },
     run: { type: "string" },
     workers: { type: "string" },
+    profile: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return log(experimentHelp());
@@ -144,6 +147,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const html = await writeReport(dir, config, results);
   log(`wrote ${html}`);
+  if (values.profile) log(profileTable(profilePhases(results)));
 }
 
 /** Run `spurious1d report DIR`. */

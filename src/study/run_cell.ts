@@ -62,6 +62,8 @@ export interface CellResult {
   /** Base cells: the same model trained without the feature, on the same test set. */
   readonly clean?: Scores;
   readonly seconds: number;
+  /** Wall seconds per phase (data, erm, ermScoring, each method as "method:NAME", probe, sweeps, clean): where a cell's time goes. */
+  readonly profile?: Record<string, number>;
 }
 
 const CLASSES = 10;
@@ -112,6 +114,14 @@ function prefix(s: Split, size: number): Split {
 /** Run one cell. */
 export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<CellResult> {
   const start = performance.now();
+  const profile: Record<string, number> = {};
+  let mark = start;
+  // Charge the time since the last lap to `phase`.
+  const lap = (phase: string) => {
+    const now = performance.now();
+    profile[phase] = (profile[phase] ?? 0) + (now - mark) / 1000;
+    mark = now;
+  };
   const seed = (k: number) => deriveSeed(cell.seed, k);
   const feature = resolveSpuriousFeature({ kind: config.kind, amplitude: cell.amplitude, featureSeed: seed(1) }, 40);
   const spec = (
@@ -138,6 +148,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     val: await makeSplit(spec(seed(5), 5000, "all", "random", seed(6)), {}, feature),
     test: await makeSplit(spec(seed(7), config.testSize, "all", "absent", seed(8)), {}, feature),
   };
+  lap("data");
   const mainHeldout = Math.min(5000, maxHeldout);
   const training = resolveTrainConfig({
     model: config.model,
@@ -151,6 +162,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     makeContext(tf, { ...splits, ...changed }, training, config.grouping, full.erm);
   const ctx = reuse({ heldout: prefix(splits.heldout, mainHeldout) });
   const f = 40;
+  lap("erm"); // makeContext trained it
   // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
   const extra = (mode: "aligned" | "conflicting", k: number) =>
     makeSplit(spec(seed(k), config.testSize, "all", mode, seed(k + 1)), {}, feature);
@@ -170,6 +182,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     conflicting: ermOn(await extra("conflicting", 12)),
     trainAccuracy: trainRight / splits.train.y.length,
   };
+  lap("ermScoring");
   // Methods on the absent test set.
   const methods: CellResult["methods"] = {};
   for (const name of config.methods) {
@@ -181,6 +194,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       selected: r.selected,
       ...(name.startsWith("afr") ? { diagnostics: r.diagnostics } : {}),
     };
+    lap(`method:${name}`);
   }
   // The linear probe: standardised features of the whole held-out set, C = 1 (a reference, not a bound:
   // methods that select by worst-group accuracy can beat it).
@@ -191,6 +205,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     { C: 1, tol: 1e-4, maxIter: 2000 },
   );
   const probe = score(ctx, "test", headLogits(applyScaler(ctx.embeddings("test"), d, scaler), d, probeHead));
+  lap("probe");
   let heldoutSweep: CellResult["heldoutSweep"];
   let gammaSweep: CellResult["gammaSweep"];
   let clean: Scores | undefined;
@@ -200,14 +215,17 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       const r = getMethod("dfr")!.run(c, { C: config.dfrC, refits: config.dfrRefits });
       return { size, dfr: score(ctx, "test", r.logits.test) };
     });
+    lap("heldoutSweep");
     gammaSweep = config.afrGammas.map((gamma) => {
       const r = afr.run(ctx, { gamma, lambda: 0, steps: 100, learningRate: 0.01 });
       return { gamma, scores: score(ctx, "test", r.logits.test), diagnostics: r.diagnostics };
     });
+    lap("gammaSweep");
     const cleanModel =
       train(tf, training, { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f }).model;
     clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
     disposeModel(cleanModel);
+    lap("clean");
   }
   disposeModel(full.erm);
   return {
@@ -225,6 +243,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     ...(gammaSweep ? { gammaSweep } : {}),
     ...(clean ? { clean } : {}),
     seconds: (performance.now() - start) / 1000,
+    profile,
   };
 }
 

@@ -13,7 +13,8 @@ const cli = (args: string[]) => {
   return run(c.cmd, c.args);
 };
 const lines = async (file: string) => (await readFile(file, "utf8")).split("\n").filter((l) => l.trim() !== "");
-const withoutTimes = (text: string) => JSON.stringify(JSON.parse(text, (k, v) => (k === "seconds" ? 0 : v)));
+const withoutTimes = (text: string) =>
+  JSON.stringify(JSON.parse(text, (k, v) => (k === "seconds" || k === "profile" ? 0 : v)));
 
 test("experiment writes results, summary, figures and a self-contained report; rerunning resumes", async () => {
   const out = await freshPath("study");
