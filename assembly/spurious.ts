@@ -5,13 +5,10 @@
 
 import { interval, permutation, rand, randn, rngSeed } from "./rng";
 
-export const MODE_ALIGNED: i32 = 0;
-export const MODE_RANDOM: i32 = 1;
-export const MODE_CONFLICTING: i32 = 2;
-
-export const KIND_PATCH: i32 = 0;
-export const KIND_FREQUENCY: i32 = 1;
-export const KIND_OFFSET: i32 = 2;
+// The codes come from the TypeScript side's one source, so the two can never disagree.
+import {
+  KIND_FREQUENCY, KIND_OFFSET, KIND_PATCH, MODE_ALIGNED, MODE_CONFLICTING, MODE_RANDOM,
+} from "../src/data/spurious_codes";
 
 // The attribute that agrees with label y when there are K attribute values.
 // @ts-ignore: decorator
@@ -33,6 +30,8 @@ function otherThan(avoid: i32, k: i32): i32 {
 export function drawAttributes(
   y: usize, n: i32, k: i32, classes: i32, mode: i32, rho: f64, exact: bool, seed: u32, a: usize, scratch: usize,
 ): void {
+  // An unknown mode is a caller's bug: trap rather than silently draw aligned attributes.
+  if (mode != MODE_ALIGNED && mode != MODE_RANDOM && mode != MODE_CONFLICTING) unreachable();
   rngSeed(seed);
   if (mode == MODE_RANDOM) {
     for (let i = 0; i < n; i++) store<i32>(a + (<usize>i << 2), <i32>interval(<u32>(k - 1)));
@@ -134,6 +133,8 @@ export function injectFeature(
   x: usize, n: i32, len: i32, a: usize, k: i32, kind: i32, amplitude: f64, noise: f64, jitter: i32,
   start: i32, width: i32, codes: usize, feature: usize,
 ): void {
+  // An unknown kind is a caller's bug: trap rather than fall through to the offset signal.
+  if (kind != KIND_PATCH && kind != KIND_FREQUENCY && kind != KIND_OFFSET) unreachable();
   const twoPi = 6.283185307179586;
   const root2 = 1.4142135623730951;
   for (let i = 0; i < n; i++) {
@@ -153,7 +154,7 @@ export function injectFeature(
         v = load<f64>(codes + (<usize>(ai * width + t - from) << 3));
       } else if (kind == KIND_FREQUENCY) {
         v = root2 * Math.sin(twoPi * <f64>(ai + 1) * <f64>(t + shift) / <f64>len);
-      } else {
+      } else { // KIND_OFFSET (checked above)
         v = <f64>(ai + 1) / <f64>k;
       }
       if (noise > 0) v += noise * randn();

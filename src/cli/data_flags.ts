@@ -1,5 +1,5 @@
 // The data flags shared by `generate` and `train`: MNIST-1D's arguments (one flag each) and the
-// spurious-feature flags, their help, and the dataset they describe.
+// spurious-feature flags, their help, and the validated settings they give (src/pipeline makes the dataset).
 import {
   flagName,
   MNIST1D_DEFAULTS,
@@ -7,11 +7,9 @@ import {
   type Mnist1dArgs,
   resolveMnist1dArgs,
 } from "../data/mnist1d_args.ts";
-import { makeMnist1d, type Mnist1dDataset, type ProgressCallback } from "../data/mnist1d.ts";
-import { injectSpurious } from "../data/spurious.ts";
-import type { SpuriousPair } from "../data/mnist1d_files.ts";
+import type { DataSettings } from "../pipeline/dataset.ts";
 import { numberOrText, pairOrText } from "./flag_values.ts";
-import { spuriousFlagOptions, type SpuriousFlags, spuriousFromFlags, spuriousHelp } from "./spurious_flags.ts";
+import { spuriousFlagOptions, spuriousFromFlags, spuriousHelp } from "./spurious_flags.ts";
 import { asUsageError } from "./usage_error.ts";
 
 /** parseArgs options of every data flag. `seedFlag` renames MNIST-1D's --seed (train uses --data-seed). */
@@ -49,13 +47,7 @@ export function dataFlagHelp(seedFlag = "seed"): string[] {
   return ["MNIST-1D (the reference generator's arguments):", ...lines, "", ...spuriousHelp()];
 }
 
-/** Validated data settings from flags (UsageError naming the flag). */
-export interface DataSettings {
-  args: Mnist1dArgs;
-  spurious?: SpuriousFlags;
-}
-
-/** Read the data flags. */
+/** Read and validate the data flags (UsageError naming the flag). */
 export function dataFromFlags(values: Record<string, string | boolean | undefined>, seedFlag = "seed"): DataSettings {
   const given: Record<string, unknown> = {};
   for (const key of MNIST1D_KEYS) {
@@ -72,21 +64,4 @@ export function dataFromFlags(values: Record<string, string | boolean | undefine
   }
   const spurious = spuriousFromFlags(values, args.finalSeqLength);
   return spurious ? { args, spurious } : { args };
-}
-
-/** The dataset the settings describe: clean, or with the spurious feature in both splits. */
-export async function makeDataset(
-  settings: DataSettings,
-  onProgress?: ProgressCallback,
-): Promise<{ ds: Mnist1dDataset; pair?: SpuriousPair }> {
-  const ds = await makeMnist1d(settings.args, onProgress);
-  const s = settings.spurious;
-  if (!s) return { ds };
-  return {
-    ds,
-    pair: {
-      train: injectSpurious(ds.x, ds.y, ds.seqLength, s.feature, s.train),
-      test: injectSpurious(ds.xTest, ds.yTest, ds.seqLength, s.feature, s.test),
-    },
-  };
 }

@@ -26,7 +26,7 @@ export function experimentHelp(): string {
     "Run the study and write results/<run>/: results.jsonl (one line per cell; rerunning resumes),",
     "summary.json, summary.csv, figures/*.svg and *.png, and report.html.",
     "",
-    `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (see docs/study.md)`,
+    `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (fields: README, "The study")`,
     `  ${"--quick".padEnd(24)} a small version of the study (about a minute)`,
     `  ${"--seeds 0,1,2".padEnd(24)} seeds (overrides the config)`,
     `  ${"--out DIR".padEnd(24)} results root (default results)`,

@@ -1,6 +1,7 @@
 // `spurious1d generate`: make MNIST-1D (optionally with a spurious feature) and write .npy files.
 import { datasetFiles } from "../data/mnist1d_files.ts";
-import { dataFlagHelp, dataFlagOptions, dataFromFlags, makeDataset } from "./data_flags.ts";
+import { dataFlagHelp, dataFlagOptions, dataFromFlags } from "./data_flags.ts";
+import { makeDataset } from "../pipeline/dataset.ts";
 import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { progressBar } from "./progress_bar.ts";

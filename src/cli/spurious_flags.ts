@@ -9,6 +9,7 @@ import {
   SPURIOUS_KINDS,
   type SpuriousFeature,
 } from "../data/spurious_config.ts";
+import type { SpuriousSettings } from "../pipeline/dataset.ts";
 import { numberOrText } from "./flag_values.ts";
 import { asUsageError } from "./usage_error.ts";
 
@@ -54,18 +55,11 @@ export function spuriousHelp(): string[] {
   ];
 }
 
-/** The spurious settings the flags ask for, or undefined when no spurious flag was given. */
-export interface SpuriousFlags {
-  feature: SpuriousFeature;
-  train: AttributeDraw;
-  test: AttributeDraw;
-}
-
-/** Read and validate the spurious flags (UsageError naming the flag). */
+/** Read and validate the spurious flags (UsageError naming the flag); undefined when none was given. */
 export function spuriousFromFlags(
   values: Record<string, string | boolean | undefined>,
   seqLength: number,
-): SpuriousFlags | undefined {
+): SpuriousSettings | undefined {
   const given = Object.keys(spuriousFlagOptions()).filter((f) => values[f] !== undefined);
   if (given.length === 0) return undefined;
   const rename: Record<string, string> = {};

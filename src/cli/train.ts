@@ -4,22 +4,20 @@ import { type GroupMetrics } from "../metrics/group_metrics.ts";
 import { tfReady } from "../tf/backend.ts";
 import { disposeModel } from "../tf/models.ts";
 import { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from "../tf/train_config.ts";
-import { evaluate, predictEmbeddings, train, TrainingDiverged } from "../tf/trainer.ts";
-import { dataFlagHelp, dataFlagOptions, dataFromFlags, makeDataset } from "./data_flags.ts";
+import { predictEmbeddings, TrainingDiverged } from "../tf/trainer.ts";
+import { dataFlagHelp, dataFlagOptions, dataFromFlags } from "./data_flags.ts";
 import { numberOrText } from "./flag_values.ts";
 import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { asUsageError, UsageError } from "./usage_error.ts";
-import { flagName } from "../data/mnist1d_args.ts";
+import { flagName, splitIndex } from "../data/mnist1d_args.ts";
 import { ConfigError, describe } from "../config/errors.ts";
 import { getMethod, METHODS } from "../methods/registry.ts";
 import { parseHyperparameterFlags, resolveHyperparameters } from "../methods/params.ts";
-import { makeContext } from "../methods/context.ts";
-import { groupMetrics } from "../metrics/group_metrics.ts";
-import { makeSplits, SPLIT_DEFAULTS } from "../data/splits.ts";
-import type { Grouping } from "../data/groups.ts";
-import type { DataSettings } from "./data_flags.ts";
-import type { TF } from "../tf/tf_type.ts";
+import { makeSplits } from "../data/splits.ts";
+import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
+import { trainModel } from "../pipeline/train_model.ts";
+import { methodSplitSpecs, runMethod } from "../pipeline/method_run.ts";
 
 const TRAIN_FLAGS: Record<string, string> = {
   model: "linear, mlp or cnn",
@@ -112,7 +110,7 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
     const v = values[flagName(k)];
     if (typeof v === "string") given[k] = ["model", "optimizer", "batchOrder"].includes(k) ? v : numberOrText(v);
   }
-  const trainSize = Math.floor(Math.floor(settings.args.numSamples / 10) * 10 * settings.args.trainSplit);
+  const trainSize = splitIndex(settings.args);
   let config: TrainConfig;
   try {
     config = resolveTrainConfig({ ...given, evalEvery: Number(given.steps ?? TRAIN_DEFAULTS.steps) }, trainSize);
@@ -122,62 +120,65 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
   const out = typeof values.out === "string" ? values.out : undefined;
   if (values.out !== undefined && !out) throw new UsageError("--out: expected an output directory path, got nothing");
   if (typeof values.method === "string") {
-    await runMethod(values, settings, config, log);
+    await runMethodCommand(values, settings, config, log);
     return;
   }
   if (out) await checkOutputDir(out, values.force === true);
 
-  const { ds, pair } = await makeDataset(settings);
+  const rows = trainTestRows(await makeDataset(settings));
   const tf = await tfReady();
-  const x = pair ? new Float32Array(pair.train.x) : ds.x32;
-  const xTest = pair ? new Float32Array(pair.test.x) : ds.xTest32;
-  const start = performance.now();
-  let result;
+  let trained;
   try {
-    result = train(tf, config, { x, y: ds.y, seqLength: ds.seqLength });
+    trained = await trainModel(config, rows, tf);
   } catch (error) {
     if (error instanceof TrainingDiverged) throw new UsageError(error.message);
     throw error;
   }
-  const seconds = (performance.now() - start) / 1000;
-  const k = settings.spurious?.feature.numAttributes ?? 0;
-  const grouped = pair !== undefined;
-  const metrics = evaluate(tf, result.model, {
-    x: xTest,
-    y: ds.yTest,
-    ...(pair ? { g: pair.test.g, numGroups: 10 * k } : {}),
-  }, ds.seqLength);
-  const report = summary(config, metrics, grouped, result.samplesPerSecond, seconds);
+  const { model, test: metrics } = trained;
+  const grouped = rows.numGroups !== undefined;
+  const report = summary(config, metrics, grouped, trained.samplesPerSecond, trained.seconds);
   if (values.json) {
     log(JSON.stringify(report, null, 2));
   } else {
     log(
       `${config.model}: test accuracy ${metrics.averageAccuracy.toFixed(4)}` +
         (grouped ? `, worst-group accuracy ${metrics.worstGroupAccuracy.toFixed(4)}` : "") +
-        `, worst-class ${metrics.worstClassAccuracy.toFixed(4)}; ${result.samplesPerSecond.toFixed(0)} samples/s`,
+        `, worst-class ${metrics.worstClassAccuracy.toFixed(4)}; ${trained.samplesPerSecond.toFixed(0)} samples/s`,
     );
   }
   if (out) {
     const files = new Map<string, Uint8Array>();
-    result.model.variables.forEach((v, i) => {
+    model.variables.forEach((v, i) => {
       files.set(
-        `${result.model.names[i]}.npy`,
+        `${model.names[i]}.npy`,
         encodeNpy({ dtype: "<f4", shape: v.shape, data: v.dataSync() as Float32Array }),
       );
     });
-    const e = result.model.embeddingSize;
-    const emb = predictEmbeddings(tf, result.model, x, ds.seqLength);
-    const embTest = predictEmbeddings(tf, result.model, xTest, ds.seqLength);
+    const e = model.embeddingSize;
+    const emb = predictEmbeddings(tf, model, new Float32Array(rows.train.x), rows.seqLength);
+    const embTest = predictEmbeddings(tf, model, new Float32Array(rows.test.x), rows.seqLength);
     files.set("emb.npy", encodeNpy({ dtype: "<f4", shape: [emb.length / e, e], data: emb }));
     files.set("emb_test.npy", encodeNpy({ dtype: "<f4", shape: [embTest.length / e, e], data: embTest }));
     files.set("metrics.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"));
     await writeOutputDir(out, files, values.force === true);
   }
-  disposeModel(result.model);
+  disposeModel(model);
 }
 
+/** The metrics `train --method --json` prints for ERM and for the method. */
+const brief = (m: GroupMetrics) => ({
+  averageAccuracy: m.averageAccuracy,
+  worstGroupAccuracy: m.worstGroupAccuracy,
+  meanGroupAccuracy: m.meanGroupAccuracy,
+  trainWeightedAccuracy: m.trainWeightedAccuracy,
+  worstClassAccuracy: m.worstClassAccuracy,
+  meanLoss: m.meanLoss,
+  ece: m.ece,
+  emptyGroups: m.emptyGroups,
+});
+
 /** `train --method NAME`: ERM on the spurious training split, then the method; metrics of both. */
-async function runMethod(
+async function runMethodCommand(
   values: Record<string, unknown>,
   settings: DataSettings,
   config: TrainConfig,
@@ -204,57 +205,21 @@ async function runMethod(
     }
     throw error;
   }
-  const s = settings.spurious;
-  const { numSamples: _n, seed: dataSeed, ...mnist } = settings.args;
-  const splits = await makeSplits(
-    {
-      ...SPLIT_DEFAULTS,
-      train: { dataSeed, numSamples: settings.args.numSamples, part: "train", attributes: s.train },
-      test: { ...SPLIT_DEFAULTS.test, attributes: s.test },
-    },
-    mnist,
-    s.feature,
-  );
-  const tf: TF = await tfReady();
-  const ctx = makeContext(tf, splits, config, grouping as Grouping);
-  const score = (logits: Float32Array) => {
-    const trainCounts = new Float64Array(ctx.numGroups);
-    ctx.groups("train").forEach((g) => trainCounts[g]++);
-    return groupMetrics({
-      labels: splits.test.y,
-      groups: ctx.groups("test"),
-      numGroups: ctx.numGroups,
-      numClasses: ctx.numClasses,
-      logits,
-      trainGroupCounts: trainCounts,
-    });
-  };
-  const brief = (m: GroupMetrics) => ({
-    averageAccuracy: m.averageAccuracy,
-    worstGroupAccuracy: m.worstGroupAccuracy,
-    meanGroupAccuracy: m.meanGroupAccuracy,
-    trainWeightedAccuracy: m.trainWeightedAccuracy,
-    worstClassAccuracy: m.worstClassAccuracy,
-    meanLoss: m.meanLoss,
-    ece: m.ece,
-    emptyGroups: m.emptyGroups,
-  });
-  const ermMetrics = score(getMethod("erm")!.run(ctx, {}).logits.test);
-  const start = performance.now();
-  const result = method.run(ctx, params);
+  const splits = await makeSplits(methodSplitSpecs(settings), settings.args, settings.spurious.feature);
+  const r = await runMethod(name, { splits, training: config, grouping, params, tf: await tfReady() });
   const report = {
-    method: name,
-    groupLabels: method.groupLabels,
-    grouping,
-    numGroups: ctx.numGroups,
+    method: r.method,
+    groupLabels: r.groupLabels,
+    grouping: r.grouping,
+    numGroups: r.numGroups,
     training: config,
-    erm: brief(ermMetrics),
-    result: brief(score(result.logits.test)),
-    selected: result.selected,
-    diagnostics: result.diagnostics,
-    methodSeconds: (performance.now() - start) / 1000,
+    erm: brief(r.erm),
+    result: brief(r.result),
+    selected: r.selected,
+    diagnostics: r.diagnostics,
+    methodSeconds: r.methodSeconds,
   };
-  disposeModel(ctx.erm);
+  const ermMetrics = r.erm;
   if (values.json) log(JSON.stringify(report, null, 2));
   else {
     log(
@@ -264,7 +229,7 @@ async function runMethod(
         `${name}: accuracy ${report.result.averageAccuracy.toFixed(4)}, worst-group ${
           report.result.worstGroupAccuracy.toFixed(4)
         } ` +
-        `(selected ${JSON.stringify(result.selected)})`,
+        `(selected ${JSON.stringify(r.selected)})`,
     );
   }
 }

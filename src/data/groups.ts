@@ -24,9 +24,3 @@ export function groupIds(y: Int32Array, a: Int32Array, numAttributes: number, gr
   }
   return g;
 }
-
-/** A readable name of group id g: "y=3,a=7" (fine) or "y=3,conflicting" (coarse). */
-export function groupName(g: number, numAttributes: number, grouping: Grouping): string {
-  if (grouping === "fine") return `y=${Math.floor(g / numAttributes)},a=${g % numAttributes}`;
-  return `y=${g >> 1},${g & 1 ? "conflicting" : "aligned"}`;
-}

@@ -1,11 +1,10 @@
 // The splits a spurious-correlation study needs, each with its own data and attribute draw:
 // train (for ERM), heldout (group-labelled, for last-layer retraining and reweighting), val (model
 // selection) and test. Each split is an MNIST-1D generation of its own (seed, size, part).
-import { integer, noUnknownKeys, oneOf, record } from "../config/checks.ts";
 import { makeMnist1d } from "./mnist1d.ts";
-import { type Mnist1dArgs, resolveMnist1dArgs } from "./mnist1d_args.ts";
+import { MNIST1D_DEFAULTS, type Mnist1dArgs } from "./mnist1d_args.ts";
 import { injectSpurious, type SpuriousData } from "./spurious.ts";
-import { type AttributeDraw, resolveAttributeDraw, type SpuriousFeature } from "./spurious_config.ts";
+import type { AttributeDraw, SpuriousFeature } from "./spurious_config.ts";
 
 /** The study's splits, in the order they are made. */
 export const SPLIT_NAMES = ["train", "heldout", "val", "test"] as const;
@@ -56,31 +55,17 @@ export const SPLIT_DEFAULTS: Readonly<Record<SplitName, SplitSpec>> = Object.fre
   },
 });
 
-/** Validate one split over a default. */
-export function resolveSplitSpec(input: unknown, base: SplitSpec, path: string): SplitSpec {
-  const given = record(path, input ?? {});
-  noUnknownKeys(path, given, ["dataSeed", "numSamples", "part", "attributes"]);
-  return {
-    dataSeed: integer(`${path}.dataSeed`, given.dataSeed ?? base.dataSeed, { min: 0, max: 2 ** 32 - 1 }),
-    numSamples: integer(`${path}.numSamples`, given.numSamples ?? base.numSamples, { min: 10, max: 2 ** 31 - 1 }),
-    part: oneOf(`${path}.part`, given.part ?? base.part, SPLIT_PARTS),
-    attributes: resolveAttributeDraw(
-      { ...base.attributes, ...record(`${path}.attributes`, given.attributes ?? {}) },
-      `${path}.attributes`,
-    ),
-  };
-}
-
 /** Examples of one split: the data with its feature, labels, attributes and groups. */
 export type Split = SpuriousData;
 
-/** Make one split: generate its MNIST-1D data, take its part, draw attributes, add the feature. */
+/** Make one split: generate its MNIST-1D data, take its part, draw attributes, add the feature.
+ * Everything is taken as validated (resolveMnist1dArgs, resolveAttributeDraw, resolveSpuriousFeature). */
 export async function makeSplit(
   spec: SplitSpec,
   mnist: Partial<Omit<Mnist1dArgs, "numSamples" | "seed">>,
   feature: SpuriousFeature,
 ): Promise<Split> {
-  const args = resolveMnist1dArgs({ ...mnist, numSamples: spec.numSamples, seed: spec.dataSeed });
+  const args: Mnist1dArgs = { ...MNIST1D_DEFAULTS, ...mnist, numSamples: spec.numSamples, seed: spec.dataSeed };
   const ds = await makeMnist1d(args);
   const [x, y] = spec.part === "train"
     ? [ds.x, ds.y]

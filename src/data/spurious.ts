@@ -2,10 +2,28 @@
 // the WASM kernel, groups attached. Pure: the inputs are never modified.
 import { sharedKernels } from "../wasm/module.ts";
 import { groupIds } from "./groups.ts";
-import type { AttributeDraw, SpuriousFeature } from "./spurious_config.ts";
+import { MNIST1D_CLASSES } from "./mnist1d_args.ts";
+import type { AttributeDraw, AttributeMode, SpuriousFeature, SpuriousKind } from "./spurious_config.ts";
+import {
+  KIND_FREQUENCY,
+  KIND_OFFSET,
+  KIND_PATCH,
+  MODE_ALIGNED,
+  MODE_CONFLICTING,
+  MODE_RANDOM,
+} from "./spurious_codes.ts";
 
-const MODE_CODE = { aligned: 0, random: 1, conflicting: 2, absent: 1 } as const;
-const KIND_CODE = { patch: 0, frequency: 1, offset: 2 } as const;
+const MODE_CODE = {
+  aligned: MODE_ALIGNED,
+  random: MODE_RANDOM,
+  conflicting: MODE_CONFLICTING,
+  absent: MODE_RANDOM,
+} as const satisfies Record<AttributeMode, number>;
+const KIND_CODE = {
+  patch: KIND_PATCH,
+  frequency: KIND_FREQUENCY,
+  offset: KIND_OFFSET,
+} as const satisfies Record<SpuriousKind, number>;
 /** Rows per kernel call: bounds the kernel's scratch memory whatever the data size. */
 const CHUNK_ROWS = 1 << 15;
 /** Injection's shifts and noise use their own stream, derived from the split's seed. */
@@ -39,7 +57,12 @@ export interface InjectOptions {
 }
 
 /** Draw one attribute per example as `draw` says (aligned / random / conflicting; absent = random). */
-export function drawAttributes(y: Int32Array, numAttributes: number, draw: AttributeDraw, numClasses = 10): Int32Array {
+export function drawAttributes(
+  y: Int32Array,
+  numAttributes: number,
+  draw: AttributeDraw,
+  numClasses = MNIST1D_CLASSES,
+): Int32Array {
   const k = sharedKernels();
   k.reset();
   const n = y.length;
@@ -78,7 +101,7 @@ export function injectSpurious(
     throw new RangeError(`injectSpurious: x has ${x.length} values, expected ${n} rows x ${seqLength}`);
   }
   const numK = feature.numAttributes;
-  const a = drawAttributes(y, numK, draw, options.numClasses ?? 10);
+  const a = drawAttributes(y, numK, draw, options.numClasses ?? MNIST1D_CLASSES);
   if (options.into && options.into.length !== x.length) {
     throw new RangeError(`injectSpurious: into has ${options.into.length} values, expected ${x.length}`);
   }

@@ -3,17 +3,16 @@
 // bodies are size-limited, validated with the CLI's field-naming messages, and costed before any work.
 import { ConfigError } from "../config/errors.ts";
 import { record } from "../config/checks.ts";
-import { makeMnist1d } from "../data/mnist1d.ts";
-import { resolveMnist1dArgs, totalExamples } from "../data/mnist1d_args.ts";
+import { type Mnist1dArgs, resolveMnist1dArgs, splitIndex, totalExamples } from "../data/mnist1d_args.ts";
 import { encodeNpy, int64Of } from "../data/npy.ts";
-import { injectSpurious } from "../data/spurious.ts";
 import { resolveAttributeDraw, resolveSpuriousFeature } from "../data/spurious_config.ts";
 import { tfReady } from "../tf/backend.ts";
 import { resolveTrainConfig } from "../tf/train_config.ts";
-import { evaluate, train } from "../tf/trainer.ts";
 import { disposeModel } from "../tf/models.ts";
 import { resolveStudyConfig } from "../study/config.ts";
 import { runCell } from "../study/run_cell.ts";
+import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
+import { trainModel } from "../pipeline/train_model.ts";
 
 /** Limits of the handler. */
 export interface HandlerOptions {
@@ -77,6 +76,13 @@ function spuriousOf(body: Record<string, unknown>, seqLength: number) {
   return { feature, trainDraw, testDraw };
 }
 
+// The pipeline's data settings from a request's validated MNIST-1D arguments and feature.
+function settingsOf(args: Mnist1dArgs, spurious: ReturnType<typeof spuriousOf>): DataSettings {
+  return spurious
+    ? { args, spurious: { feature: spurious.feature, train: spurious.trainDraw, test: spurious.testDraw } }
+    : { args };
+}
+
 function checkCost(cost: number, limit: number, what: string): void {
   if (cost > limit) throw new HttpError(422, `cost: expected ${what} of at most ${limit}, got ${cost}`);
 }
@@ -86,11 +92,9 @@ async function generate(request: Request, o: Required<HandlerOptions>): Promise<
   const args = resolveMnist1dArgs(body.mnist ?? {}, "mnist");
   const spurious = spuriousOf(body, args.finalSeqLength);
   checkCost(totalExamples(args), o.maxCost, "examples generated");
-  const ds = await makeMnist1d(args);
-  const train = spurious ? injectSpurious(ds.x, ds.y, ds.seqLength, spurious.feature, spurious.trainDraw) : undefined;
-  const test = spurious
-    ? injectSpurious(ds.xTest, ds.yTest, ds.seqLength, spurious.feature, spurious.testDraw)
-    : undefined;
+  const { ds, pair } = await makeDataset(settingsOf(args, spurious));
+  const train = pair?.train;
+  const test = pair?.test;
   const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = {
     x: { data: train?.x ?? ds.x, shape: [ds.y.length, ds.seqLength] },
     y: { data: ds.y, shape: [ds.y.length] },
@@ -135,26 +139,13 @@ async function trainRoute(request: Request, o: Required<HandlerOptions>): Promis
   const body = await readJson(request, o.maxBodyBytes);
   const args = resolveMnist1dArgs(body.mnist ?? {}, "mnist");
   const spurious = spuriousOf(body, args.finalSeqLength);
-  const trainSize = Math.floor(totalExamples(args) * args.trainSplit);
-  const config = resolveTrainConfig(body.training ?? {}, trainSize, "training");
+  const config = resolveTrainConfig(body.training ?? {}, splitIndex(args), "training");
   checkCost(config.steps * config.batchSize, o.maxCost, "training steps x batch size");
-  const ds = await makeMnist1d(args);
-  const train_ = spurious ? injectSpurious(ds.x, ds.y, ds.seqLength, spurious.feature, spurious.trainDraw) : undefined;
-  const test = spurious
-    ? injectSpurious(ds.xTest, ds.yTest, ds.seqLength, spurious.feature, spurious.testDraw)
-    : undefined;
-  const tf = await tfReady();
-  const result = train(tf, { ...config, evalEvery: config.steps }, {
-    x: train_ ? new Float32Array(train_.x) : ds.x32,
-    y: ds.y,
-    seqLength: ds.seqLength,
-  });
-  const m = evaluate(tf, result.model, {
-    x: test ? new Float32Array(test.x) : ds.xTest32,
-    y: ds.yTest,
-    ...(test ? { g: test.g, numGroups: 10 * spurious!.feature.numAttributes } : {}),
-  }, ds.seqLength);
-  disposeModel(result.model);
+  const rows = trainTestRows(await makeDataset(settingsOf(args, spurious)));
+  const trained = await trainModel({ ...config, evalEvery: config.steps }, rows);
+  disposeModel(trained.model);
+  const m = trained.test;
+  const grouped = rows.numGroups !== undefined;
   return json(200, {
     model: config.model,
     training: config,
@@ -163,7 +154,7 @@ async function trainRoute(request: Request, o: Required<HandlerOptions>): Promis
       worstClassAccuracy: m.worstClassAccuracy,
       meanLoss: m.meanLoss,
       ece: m.ece,
-      ...(test ? { worstGroupAccuracy: m.worstGroupAccuracy, meanGroupAccuracy: m.meanGroupAccuracy } : {}),
+      ...(grouped ? { worstGroupAccuracy: m.worstGroupAccuracy, meanGroupAccuracy: m.meanGroupAccuracy } : {}),
     },
   });
 }

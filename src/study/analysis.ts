@@ -82,13 +82,9 @@ export interface StrengthRow {
   readonly best: Stat;
 }
 
-function over<T>(cells: readonly CellResult[], f: (c: CellResult) => T): T[] {
-  return cells.map(f);
-}
-
 const scorePair = (cells: readonly CellResult[], f: (c: CellResult) => Scores) => ({
-  accuracy: stat(over(cells, (c) => f(c).accuracy)),
-  worstGroupAccuracy: stat(over(cells, (c) => f(c).worstGroupAccuracy)),
+  accuracy: stat(cells.map((c) => f(c).accuracy)),
+  worstGroupAccuracy: stat(cells.map((c) => f(c).worstGroupAccuracy)),
 });
 
 function strengthRows(cells: readonly CellResult[], config: StudyConfig, key: "rho" | "amplitude"): StrengthRow[] {
@@ -100,17 +96,17 @@ function strengthRows(cells: readonly CellResult[], config: StudyConfig, key: "r
     const group = cells.filter((c) => c[key] === v && fixed(c));
     if (!group.length) return [];
     const methods = Object.fromEntries(
-      config.methods.map((m) => [m, stat(over(group, (c) => c.methods[m]?.worstGroupAccuracy ?? NaN))]),
+      config.methods.map((m) => [m, stat(group.map((c) => c.methods[m]?.worstGroupAccuracy ?? NaN))]),
     );
     const best = stat(
-      over(group, (c) => Math.max(...config.methods.map((m) => c.methods[m]?.worstGroupAccuracy ?? -1))),
+      group.map((c) => Math.max(...config.methods.map((m) => c.methods[m]?.worstGroupAccuracy ?? -1))),
     );
     return [{
       rho: key === "rho" ? v : config.rho,
       amplitude: key === "amplitude" ? v : config.amplitude,
-      erm: stat(over(group, (c) => c.erm.absent.worstGroupAccuracy)),
+      erm: stat(group.map((c) => c.erm.absent.worstGroupAccuracy)),
       methods,
-      probe: stat(over(group, (c) => c.probe.worstGroupAccuracy)),
+      probe: stat(group.map((c) => c.probe.worstGroupAccuracy)),
       best,
     }];
   });
@@ -121,10 +117,10 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
   const base = cells.filter((c) => c.base);
   if (!base.length) throw new Error("summarise: no base-strength cell has finished yet");
   const methods = Object.fromEntries(config.methods.map((m) => [m, {
-    accuracy: stat(over(base, (c) => c.methods[m]?.accuracy ?? NaN)),
-    worstGroupAccuracy: stat(over(base, (c) => c.methods[m]?.worstGroupAccuracy ?? NaN)),
-    worstClassAccuracy: stat(over(base, (c) => c.methods[m]?.worstClassAccuracy ?? NaN)),
-    conflictingAccuracy: stat(over(base, (c) => c.methods[m]?.conflictingAccuracy ?? NaN)),
+    accuracy: stat(base.map((c) => c.methods[m]?.accuracy ?? NaN)),
+    worstGroupAccuracy: stat(base.map((c) => c.methods[m]?.worstGroupAccuracy ?? NaN)),
+    worstClassAccuracy: stat(base.map((c) => c.methods[m]?.worstClassAccuracy ?? NaN)),
+    conflictingAccuracy: stat(base.map((c) => c.methods[m]?.conflictingAccuracy ?? NaN)),
   }]));
   const erm = {
     inDistribution: scorePair(base, (c) => c.erm.inDistribution),

@@ -2,12 +2,12 @@
 // methods, and (base cells) the held-out-size and gamma sweeps and a clean reference model.
 // Deterministic: every seed derives from the cell, so workers and a serial run agree.
 import type { TF } from "../tf/tf_type.ts";
-import { makeSplit, type Split, type SplitName, type SplitSpec } from "../data/splits.ts";
-import { resolveSpuriousFeature } from "../data/spurious_config.ts";
-import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
+import { makeSplit, type Split, SPLIT_DEFAULTS, type SplitName, type SplitSpec } from "../data/splits.ts";
+import { SPURIOUS_FEATURE_DEFAULTS, type SpuriousFeature } from "../data/spurious_config.ts";
+import { MNIST1D_CLASSES, MNIST1D_DEFAULTS } from "../data/mnist1d_args.ts";
+import type { GroupMetrics } from "../metrics/group_metrics.ts";
 import { makeContext } from "../methods/context.ts";
-import { getMethod } from "../methods/registry.ts";
-import { resolveTrainConfig } from "../tf/train_config.ts";
+import { TRAIN_DEFAULTS, type TrainConfig } from "../tf/train_config.ts";
 import { disposeModel } from "../tf/models.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
 import { deriveSeed } from "../random/draws.ts";
@@ -18,6 +18,7 @@ import { headLogits } from "../lastlayer/problem.ts";
 import { afr } from "../methods/afr.ts";
 import { argmax } from "../methods/head_eval.ts";
 import type { MethodContext } from "../methods/types.ts";
+import { requireMethod, runMethodIn, scoreSplit } from "../pipeline/method_run.ts";
 import type { StudyConfig } from "./config.ts";
 import type { Cell } from "./cells.ts";
 
@@ -66,7 +67,9 @@ export interface CellResult {
   readonly profile?: Record<string, number>;
 }
 
-const CLASSES = 10;
+const CLASSES = MNIST1D_CLASSES;
+/** Sequence length of every split (the study uses MNIST-1D's default arguments). */
+const SEQ_LENGTH = MNIST1D_DEFAULTS.finalSeqLength;
 
 function scores(m: GroupMetrics, split: Split, logits: Float32Array): Scores {
   // Accuracy on the examples whose attribute disagrees with the label (for absent test sets this is
@@ -91,12 +94,7 @@ function scores(m: GroupMetrics, split: Split, logits: Float32Array): Scores {
 
 /** Score logits on a split with the context's grouping. */
 function score(ctx: MethodContext, split: SplitName, logits: Float32Array): Scores {
-  const s = ctx.splits[split];
-  return scores(
-    groupMetrics({ labels: s.y, groups: ctx.groups(split), numGroups: ctx.numGroups, numClasses: CLASSES, logits }),
-    s,
-    logits,
-  );
+  return scores(scoreSplit(ctx, split, logits), ctx.splits[split], logits);
 }
 
 /** The first `size` examples of a split (splits are already shuffled). */
@@ -123,7 +121,13 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     mark = now;
   };
   const seed = (k: number) => deriveSeed(cell.seed, k);
-  const feature = resolveSpuriousFeature({ kind: config.kind, amplitude: cell.amplitude, featureSeed: seed(1) }, 40);
+  // The config was validated at the edge: the feature and training settings are built, not re-validated.
+  const feature: SpuriousFeature = {
+    ...SPURIOUS_FEATURE_DEFAULTS,
+    kind: config.kind,
+    amplitude: cell.amplitude,
+    featureSeed: seed(1),
+  };
   const spec = (
     dataSeed: number,
     numSamples: number,
@@ -139,29 +143,30 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   const maxHeldout = Math.max(...config.heldoutSizes);
   // The training set is the reference training set (MNIST-1D seed 42); the rest are fresh draws.
   const splits = {
-    train: await makeSplit(spec(42, 5000, "train", "aligned", seed(2)), {}, feature),
+    train: await makeSplit(trainSpec(cell.rho, "aligned", seed(2)), {}, feature),
     heldout: await makeSplit(
-      spec(seed(3), Math.ceil(maxHeldout / 10) * 10, "all", config.heldoutMode, seed(4)),
+      spec(seed(3), Math.ceil(maxHeldout / CLASSES) * CLASSES, "all", config.heldoutMode, seed(4)),
       {},
       feature,
     ),
-    val: await makeSplit(spec(seed(5), 5000, "all", "random", seed(6)), {}, feature),
+    val: await makeSplit(spec(seed(5), SPLIT_DEFAULTS.val.numSamples, "all", "random", seed(6)), {}, feature),
     test: await makeSplit(spec(seed(7), config.testSize, "all", "absent", seed(8)), {}, feature),
   };
   lap("data");
-  const mainHeldout = Math.min(5000, maxHeldout);
-  const training = resolveTrainConfig({
+  const mainHeldout = Math.min(SPLIT_DEFAULTS.heldout.numSamples, maxHeldout);
+  const training: TrainConfig = {
+    ...TRAIN_DEFAULTS,
     model: config.model,
     steps: config.steps,
     evalEvery: config.steps,
     seed: seed(9),
-  });
+  };
   const full = makeContext(tf, splits, training, config.grouping);
   // Contexts over other splits that reuse the trained ERM model.
   const reuse = (changed: Partial<Record<SplitName, Split>>) =>
     makeContext(tf, { ...splits, ...changed }, training, config.grouping, full.erm);
   const ctx = reuse({ heldout: prefix(splits.heldout, mainHeldout) });
-  const f = 40;
+  const f = SEQ_LENGTH;
   lap("erm"); // makeContext trained it
   // ERM on three test distributions: in-distribution (same rho), absent, conflicting.
   const extra = (mode: "aligned" | "conflicting", k: number) =>
@@ -186,11 +191,11 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   // Methods on the absent test set.
   const methods: CellResult["methods"] = {};
   for (const name of config.methods) {
-    const method = getMethod(name)!;
+    const method = requireMethod(name);
     const params = name.startsWith("dfr") ? { C: config.dfrC, refits: config.dfrRefits } : method.defaults;
-    const r = method.run(ctx, params);
+    const { result: r, test } = runMethodIn(ctx, method, params);
     methods[name] = {
-      ...score(ctx, "test", r.logits.test),
+      ...scores(test, ctx.splits.test, r.logits.test),
       selected: r.selected,
       ...(name.startsWith("afr") ? { diagnostics: r.diagnostics } : {}),
     };
@@ -212,7 +217,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   if (cell.base) {
     heldoutSweep = config.heldoutSizes.map((size) => {
       const c = reuse({ heldout: prefix(splits.heldout, size) });
-      const r = getMethod("dfr")!.run(c, { C: config.dfrC, refits: config.dfrRefits });
+      const r = requireMethod("dfr").run(c, { C: config.dfrC, refits: config.dfrRefits });
       return { size, dfr: score(ctx, "test", r.logits.test) };
     });
     lap("heldoutSweep");
@@ -247,17 +252,13 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
   };
 }
 
+// The study's training split: the reference training set (SPLIT_DEFAULTS.train) with this cell's draw.
+function trainSpec(rho: number, mode: "aligned" | "absent", seed: number): SplitSpec {
+  return { ...SPLIT_DEFAULTS.train, attributes: { mode, rho, exact: false, seed } };
+}
+
 // The clean training rows (reference training set, no feature).
 async function cleanTrain(attributeSeed: number): Promise<Float64Array> {
-  const s = await makeSplit(
-    {
-      dataSeed: 42,
-      numSamples: 5000,
-      part: "train",
-      attributes: { mode: "absent", rho: 0, exact: false, seed: attributeSeed },
-    },
-    {},
-    resolveSpuriousFeature({ amplitude: 0 }, 40),
-  );
+  const s = await makeSplit(trainSpec(0, "absent", attributeSeed), {}, { ...SPURIOUS_FEATURE_DEFAULTS, amplitude: 0 });
   return s.x;
 }
