@@ -117,8 +117,12 @@ test("train --method reports ERM's and the method's metrics, selected hyperparam
       "ece",
     ]
   ) {
-    assert.equal(typeof report.erm[key], "number", `erm.${key}`);
-    assert.equal(typeof report.result[key], "number", `result.${key}`);
+    // Finite (typeof would let NaN through); accuracies are fractions, losses and ECE non-negative.
+    for (const side of ["erm", "result"]) {
+      const v = report[side][key];
+      assert.ok(Number.isFinite(v), `${side}.${key} is ${v}`);
+      assert.ok(v >= 0 && (key === "meanLoss" || v <= 1), `${side}.${key} = ${v} is out of range`);
+    }
   }
   assert.equal(report.selected.gamma, 4);
   assert.ok(report.diagnostics.effectiveSampleSize > 1);

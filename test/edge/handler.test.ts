@@ -4,6 +4,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHandler } from "../../src/edge/handler.ts";
 import { decodeNpy } from "../../src/data/npy.ts";
+import { resolveMnist1dArgs } from "../../src/data/mnist1d_args.ts";
+import { resolveAttributeDraw, resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
+import { makeDataset, trainTestRows } from "../../src/pipeline/dataset.ts";
+import { trainModel } from "../../src/pipeline/train_model.ts";
+import { resolveTrainConfig } from "../../src/tf/train_config.ts";
+import { disposeModel } from "../../src/tf/models.ts";
 
 const handler = createHandler({ maxBodyBytes: 4096, maxCost: 50_000 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -36,12 +42,34 @@ test("POST /generate returns JSON arrays, or one array as .npy by Accept", async
   assert.deepEqual([a.dtype, a.shape], ["<i8", [20]]);
 });
 
-test("POST /train returns the CLI's metrics", async () => {
-  const r = await post("/train", { mnist: { numSamples: 300 }, training: { model: "linear", steps: 10 } });
+test("POST /train returns the metrics of the library's trainModel for the same data and config", async () => {
+  const mnist = { numSamples: 300 };
+  const spurious = { feature: { amplitude: 1 }, train: { rho: 0.9, seed: 3 } };
+  const r = await post("/train", { mnist, spurious, training: { model: "linear", steps: 10 } });
   assert.equal(r.status, 200);
   const body = await r.json();
   assert.equal(body.model, "linear");
-  assert.ok(body.test.accuracy > 0);
+  const args = resolveMnist1dArgs(mnist);
+  const train = resolveAttributeDraw(spurious.train);
+  const rows = trainTestRows(
+    await makeDataset({
+      args,
+      spurious: {
+        feature: resolveSpuriousFeature(spurious.feature, 40),
+        train,
+        test: resolveAttributeDraw({ ...train, mode: "absent", seed: train.seed + 1 }),
+      },
+    }),
+  );
+  const config = resolveTrainConfig({ model: "linear", steps: 10, evalEvery: 10 });
+  const trained = await trainModel(config, rows);
+  disposeModel(trained.model);
+  // The same bits: the route adds nothing to the pipeline's numbers.
+  assert.equal(body.test.accuracy, trained.test.averageAccuracy);
+  assert.equal(body.test.worstGroupAccuracy, trained.test.worstGroupAccuracy);
+  assert.equal(body.test.meanLoss, trained.test.meanLoss);
+  assert.ok(body.test.worstGroupAccuracy <= body.test.accuracy, "the worst group is no better than the average");
+  assert.equal(rows.numGroups, 100, "fine groups: 10 classes x 10 attribute values");
 });
 
 const HOSTILE: [string, () => Promise<Response>, number, RegExp][] = [

@@ -1,5 +1,5 @@
-// Each method's defining property, and end to end on a strongly spurious setting: DFR's
-// worst-group accuracy beats ERM's.
+// Each method's defining property, and every registered method end to end on a strongly spurious
+// setting: grid choices from the grid, and methods that read group labels beat ERM's worst-group accuracy.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -10,8 +10,10 @@ import { tfReady } from "../../src/tf/backend.ts";
 import { makeSplits, SPLIT_DEFAULTS } from "../../src/data/splits.ts";
 import { resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
 import { resolveTrainConfig } from "../../src/tf/train_config.ts";
-import { makeContext } from "../../src/methods/context.ts";
-import { groupMetrics } from "../../src/metrics/group_metrics.ts";
+import { resolveHyperparameters } from "../../src/methods/params.ts";
+import type { Hyperparameters } from "../../src/methods/types.ts";
+import { runMethodIn, scoreSplit, trainErm } from "../../src/pipeline/method_run.ts";
+import { disposeModel } from "../../src/tf/models.ts";
 
 test("AFR weights sum to 1, give every class the same total, and fall as p rises", () => {
   fc.assert(
@@ -86,15 +88,34 @@ test("Group DRO's q stays on the simplex and moves toward the worst group", () =
   assert.ok(Math.abs(w.reduce((s, v, i) => s + v * losses[i], 0) - (0.25 * 2 + 0.75 * 5)) < 1e-12);
 });
 
-test("every registered method declares its group-label use and defaults", () => {
+test("every registered method declares its group-label use, and defaults that its own validation accepts", () => {
+  assert.ok(Object.keys(METHODS).length >= 10, "the ten methods of the README are registered");
   for (const [name, m] of Object.entries(METHODS)) {
     assert.equal(m.name, name);
-    assert.ok(["none", "validation", "training"].includes(m.groupLabels));
-    assert.ok(m.summary.length > 10);
+    assert.ok(["none", "validation", "training"].includes(m.groupLabels), `${name}.groupLabels`);
+    assert.ok(m.summary.length > 10, `${name}.summary`);
+    for (const [key, value] of Object.entries(m.defaults)) {
+      const values = Array.isArray(value) ? value : [value];
+      assert.ok(values.length > 0, `${name}.${key}: an empty grid`);
+      for (const v of values) assert.ok(Number.isFinite(v), `${name}.${key}: ${v} is not a finite number`);
+    }
+    // The defaults are exactly what validating no given hyperparameters yields.
+    assert.deepEqual(resolveHyperparameters(m, {}), m.defaults, name);
   }
 });
 
-test("on a strongly spurious setting, DFR's worst-group accuracy beats ERM's; SUBG trains on equal groups", async () => {
+// A grid per hyperparameter (small, to keep the test quick) for the methods that select from one.
+const GRIDS: Record<string, Hyperparameters> = {
+  dfr: { C: [0.3, 0.1], refits: 3 },
+  "dfr-tr": { C: [0.3, 0.1], refits: 3 },
+  afr: { gamma: [1, 4], lambda: [0, 0.1], steps: 100, learningRate: 0.01 },
+  "afr-wg": { gamma: [1, 4], eta: [0.5, 2], lambda: [0], steps: 100, learningRate: 0.01 },
+  "gdro-ll": { eta: [0.1, 1], steps: 200, learningRate: 0.01 },
+  gdro: { eta: 0.01 },
+  jtt: { firstFraction: 0.25, upweight: 20 },
+};
+
+test("every registered method runs on a strongly spurious set: grid choices come from the grid, and methods that read group labels beat ERM's worst-group accuracy", async (t) => {
   const tf = await tfReady();
   const feature = resolveSpuriousFeature({ amplitude: 1.5 }, 40);
   const coarse = { mode: "random" as const, rho: 0.95, exact: false };
@@ -112,19 +133,34 @@ test("on a strongly spurious setting, DFR's worst-group accuracy beats ERM's; SU
     {},
     feature,
   );
-  const ctx = makeContext(tf, splits, resolveTrainConfig({ model: "mlp", steps: 1500 }), "coarse");
-  const score = (logits: Float32Array) =>
-    groupMetrics({
-      labels: splits.test.y,
-      groups: ctx.groups("test"),
-      numGroups: ctx.numGroups,
-      numClasses: 10,
-      logits,
-    }).worstGroupAccuracy;
-  const erm = score(METHODS.erm.run(ctx, {}).logits.test);
-  const dfr = score(METHODS.dfr.run(ctx, { C: [0.3, 0.1], refits: 3 }).logits.test);
-  assert.ok(dfr > erm, `DFR worst-group accuracy ${dfr} should beat ERM's ${erm}`);
+  const ctx = await trainErm(splits, resolveTrainConfig({ model: "mlp", steps: 1500 }), "coarse", tf);
+  const wga = (logits: Float32Array) => scoreSplit(ctx, "test", logits).worstGroupAccuracy;
+  const erm = wga(METHODS.erm.run(ctx, {}).logits.test);
+  t.diagnostic(`erm: worst-group accuracy ${erm.toFixed(3)}`);
+  assert.ok(erm < 0.5, `ERM leans on the feature: its worst-group accuracy on conflicting data is ${erm}`);
+  for (const [name, method] of Object.entries(METHODS)) {
+    const params = GRIDS[name] ?? method.defaults;
+    const { result, test: m } = runMethodIn(ctx, method, params);
+    t.diagnostic(
+      `${name}: worst-group accuracy ${m.worstGroupAccuracy.toFixed(3)}, selected ${JSON.stringify(result.selected)}`,
+    );
+    assert.equal(result.method, name);
+    assert.equal(result.logits.test.length, splits.test.y.length * 10, `${name}: one row of logits per test example`);
+    assert.ok(result.logits.test.every(Number.isFinite), `${name}: finite logits`);
+    for (const [key, grid] of Object.entries(params)) {
+      if (!(key in result.selected)) continue;
+      const allowed = Array.isArray(grid) ? grid : [grid];
+      assert.ok(allowed.includes(result.selected[key]), `${name}.${key}: ${result.selected[key]} is not in ${allowed}`);
+    }
+    if (method.groupLabels !== "none") {
+      assert.ok(
+        m.worstGroupAccuracy > erm,
+        `${name}: worst-group accuracy ${m.worstGroupAccuracy} should beat ERM's ${erm}`,
+      );
+    }
+  }
   const subg = METHODS.subg.run(ctx, {});
   const size = subg.diagnostics.subsampleSize as number;
   assert.equal(size % 20, 0, "SUBG keeps the same number of each of the 20 coarse groups");
+  disposeModel(ctx.erm);
 });
