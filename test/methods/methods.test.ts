@@ -12,7 +12,7 @@ import { resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
 import { resolveTrainConfig } from "../../src/tf/train_config.ts";
 import { resolveHyperparameters } from "../../src/methods/params.ts";
 import type { Hyperparameters } from "../../src/methods/types.ts";
-import { runMethodIn, scoreSplit, trainErm } from "../../src/pipeline/method_run.ts";
+import { runMethodIn, trainErm } from "../../src/pipeline/method_run.ts";
 import { disposeModel } from "../../src/tf/models.ts";
 
 test("AFR weights sum to 1, give every class the same total, and fall as p rises", () => {
