@@ -87,7 +87,7 @@ test("Group DRO's q stays on the simplex and moves toward the worst group", () =
 });
 
 test("every registered method declares its group-label use and defaults", () => {
-  for (const [name, m] of Object.entries(METHODS)) {
+  for (const [name, m] of METHODS) {
     assert.equal(m.name, name);
     assert.ok(["none", "validation", "training"].includes(m.groupLabels));
     assert.ok(m.summary.length > 10);
@@ -121,10 +121,10 @@ test("on a strongly spurious setting, DFR's worst-group accuracy beats ERM's; SU
       numClasses: 10,
       logits,
     }).worstGroupAccuracy;
-  const erm = score(METHODS.erm.run(ctx, {}).logits.test);
-  const dfr = score(METHODS.dfr.run(ctx, { C: [0.3, 0.1], refits: 3 }).logits.test);
+  const erm = score(METHODS.get("erm")!.run(ctx, {}).logits.test);
+  const dfr = score(METHODS.get("dfr")!.run(ctx, { C: [0.3, 0.1], refits: 3 }).logits.test);
   assert.ok(dfr > erm, `DFR worst-group accuracy ${dfr} should beat ERM's ${erm}`);
-  const subg = METHODS.subg.run(ctx, {});
+  const subg = METHODS.get("subg")!.run(ctx, {});
   const size = subg.diagnostics.subsampleSize as number;
   assert.equal(size % 20, 0, "SUBG keeps the same number of each of the 20 coarse groups");
 });
