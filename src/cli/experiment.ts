@@ -16,6 +16,10 @@ import { runPool } from "./worker_pool.ts";
 import { progressBar } from "./progress_bar.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { listOfNumbersOrText, numberOrText } from "./flag_values.ts";
+import { checkResultsRoot } from "./output_dir.ts";
+import { describe } from "../config/errors.ts";
+import { parseJsonText } from "../config/json_text.ts";
 import { svgToPng } from "./png.ts";
 
 /** The `experiment` command's help. */
@@ -68,9 +72,9 @@ async function readConfigFile(path: string): Promise<unknown> {
     );
   }
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (error) {
-    throw new UsageError(`--config: expected JSON, got a parse error in ${path}: ${(error as Error).message}`);
+    throw new UsageError(`--config: ${(error as Error).message} in ${path}`);
   }
 }
 
@@ -89,24 +93,42 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   if (values.help) return log(experimentHelp());
   const quick = values.quick === true;
   const given = values.config ? await readConfigFile(values.config as string) : {};
-  if (values.seeds !== undefined) {
-    const seeds = String(values.seeds).split(",").map(Number);
-    (given as Record<string, unknown>).seeds = seeds;
+  const seedsFlag = values.seeds === undefined ? undefined : String(values.seeds);
+  if (seedsFlag !== undefined) {
+    // Plain decimals only: "" or "0,,1" or "0x10" are named, not read as 0 or 16.
+    if (given === null || typeof given !== "object" || Array.isArray(given)) {
+      throw new UsageError(`${values.config}: config: expected an object, got ${describe(given)}`);
+    }
+    (given as Record<string, unknown>).seeds = listOfNumbersOrText(seedsFlag);
   }
   let config: StudyConfig;
   try {
     config = resolveStudyConfig(given, quick);
   } catch (error) {
     if (error instanceof ConfigError) {
+      if (seedsFlag !== undefined && /^seeds(\[|$)/.test(error.path)) {
+        throw new UsageError(`--seeds: expected ${error.expected} (a comma-separated list), got ${JSON.stringify(seedsFlag)}`);
+      }
       throw new UsageError(`${values.config ? `${values.config}: ` : ""}${error.message}`);
     }
     throw error;
   }
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new UsageError(`--workers: expected an integer >= 1, got ${JSON.stringify(values.workers)}`);
+  const workersText = values.workers === undefined ? undefined : String(values.workers);
+  const workers = workersText === undefined ? availableParallelism() : numberOrText(workersText);
+  if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new UsageError(`--workers: expected an integer in [1, 256], got ${JSON.stringify(workersText)}`);
   }
-  const dir = join(String(values.out ?? "results"), String(values.run ?? (quick ? "quick" : "default")));
+  const run = String(values.run ?? (quick ? "quick" : "default"));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(run)) {
+    throw new UsageError(
+      `--run: expected a name of letters, digits, ".", "_" and "-" (at most 100, not starting with "."), got ${
+        JSON.stringify(run)
+      }`,
+    );
+  }
+  const root = String(values.out ?? "results");
+  await checkResultsRoot(root);
+  const dir = join(root, run);
   await mkdir(dir, { recursive: true });
   // A run directory belongs to one config: resuming with another would mix incomparable cells.
   const configPath = join(dir, "config.json");

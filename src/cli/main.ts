@@ -1,56 +1,86 @@
 #!/usr/bin/env node
 // The `spurious1d` command: dispatches to subcommands; the only layer that touches the process.
+// Exit codes: 0 done, 2 bad input (one line naming the flag or field), 1 a failure outside the
+// program (one line, the stack with --debug), 70 an internal error (a bug: "internal error" and the stack).
 import process from "node:process";
 import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
 import { runExperiment, runReport } from "./experiment.ts";
 import { UsageError } from "./usage_error.ts";
+import { ConfigError } from "../config/errors.ts";
 
-const COMMANDS: Record<
-  string,
-  { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> }
-> = {
-  generate: { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate },
-  train: { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain },
-  experiment: {
+type Command = { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> };
+
+// A Map: a command name such as "constructor" must find nothing.
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ["generate", { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate }],
+  ["train", { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain }],
+  ["experiment", {
     summary: "run the study (resumable, parallel) and write results, figures and report.html",
     run: runExperiment,
-  },
-  report: { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport },
-};
+  }],
+  ["report", { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport }],
+]);
+
+/** Exit codes of the CLI. */
+export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, internal: 70 });
 
 function help(): string {
   return [
     "Usage: spurious1d <command> [flags]    (spurious1d <command> --help for its flags)",
     "",
     "Commands:",
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`),
+    ...[...COMMANDS].map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`),
+    "",
+    `  ${"--debug".padEnd(12)} (any command) print the stack of an unexpected error`,
   ].join("\n");
 }
 
-/** Run the CLI on argv; returns the exit code (0 ok, 2 bad input, 1 failure). */
+// Errors from the world outside the program (a full disk, a permission revoked mid-run) have a
+// code such as ENOSPC; anything else that escapes is a bug.
+// Deno reports a missing permission as NotCapable (PermissionDenied before 2.0).
+function isSystemError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || ["NotCapable", "PermissionDenied"].includes(error.name);
+}
+
+/** Run the CLI on argv; returns the exit code (0 ok, 2 bad input, 1 failure, 70 internal error). */
 export async function main(argv: readonly string[]): Promise<number> {
   const log = (line: string) => console.log(line);
-  const [name, ...rest] = argv;
+  const debug = argv.includes("--debug");
+  const [name, ...rest] = argv.filter((a) => a !== "--debug");
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     log(help());
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
   try {
+    const command = COMMANDS.get(name);
     if (!command) {
-      throw new UsageError(`command: expected one of ${Object.keys(COMMANDS).join(", ")}, got ${JSON.stringify(name)}`);
+      throw new UsageError(`command: expected one of ${[...COMMANDS.keys()].join(", ")}, got ${JSON.stringify(name)}`);
     }
     await command.run(rest, log);
-    return 0;
+    return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`spurious1d: ${error.message}`);
-      return 2;
+      return EXIT.usage;
     }
-    console.error(`spurious1d: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
+    if (isSystemError(error)) {
+      console.error(`spurious1d: ${debug ? (error.stack ?? error.message) : error.message.split("\n")[0]}`);
+      return EXIT.failure;
+    }
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`spurious1d: internal error (a bug; please report it with this output):\n${stack}`);
+    return EXIT.internal;
   }
 }
 
+// A rejection nobody awaited is a bug as well: report it the same way rather than as node's default dump.
+process.on("unhandledRejection", (reason) => {
+  console.error(`spurious1d: internal error (a bug; please report it with this output):\n${
+    reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)
+  }`);
+  process.exit(EXIT.internal);
+});
 process.exitCode = await main(process.argv.slice(2));

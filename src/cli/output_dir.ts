@@ -1,20 +1,71 @@
 // Writing a command's output directory atomically: files go to a hidden sibling first and the
 // directory appears under its name only when complete, so a failed run leaves nothing half-written.
+// The path is checked before any work: a run must not compute for minutes and then fail to save.
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { UsageError } from "./usage_error.ts";
 
-/** Fail early (before any work) if `out` cannot be created: it exists and `force` is off. */
-export async function checkOutputDir(out: string, force: boolean): Promise<void> {
-  const existing = await stat(out).catch(() => undefined);
-  if (existing && !force) {
+/** The longest file name most file systems take (bytes), and the longest path Linux takes. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4095;
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+function stagingPath(out: string): string {
+  return join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
+}
+
+/** A one-line reason from a file-system error: "EACCES: permission denied". */
+function reason(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  const text = typeof e.message === "string" ? e.message.split(",")[0] : String(error);
+  return typeof e.code === "string" && !text.startsWith(e.code) ? `${e.code}: ${text}` : text;
+}
+
+/**
+ * Fail early (before any work) if `out` cannot be written: an empty or over-long path, an existing
+ * file, an existing directory without `force`, a parent that is missing, not a directory or not
+ * writable. Writability is probed by creating (and removing) the staging directory itself, which
+ * also holds for root and for read-only or virtual file systems, where permission bits say nothing.
+ */
+export async function checkOutputDir(out: string, force: boolean, flag = "--out"): Promise<void> {
+  const shown = JSON.stringify(out);
+  if (out.length === 0) throw new UsageError(`${flag}: expected an output directory path, got nothing`);
+  if (out.includes("\0")) throw new UsageError(`${flag}: expected a path without NUL characters, got ${shown}`);
+  // The staging sibling adds ".NAME.partial-PID" to the last name: leave room for it.
+  if (bytes(out) > MAX_PATH_BYTES || out.split("/").some((part) => bytes(part) > MAX_NAME_BYTES - 40)) {
     throw new UsageError(
-      `--out: expected a path that does not exist yet (or --force to replace it), got ${JSON.stringify(out)}`,
+      `${flag}: expected a path of at most ${MAX_PATH_BYTES} bytes whose names have at most ${
+        MAX_NAME_BYTES - 40
+      } bytes each, got ${bytes(out) > MAX_PATH_BYTES ? `one of ${bytes(out)} bytes` : "a longer name"}`,
     );
   }
+  const existing = await stat(out).catch(() => undefined);
   if (existing && !existing.isDirectory()) {
-    throw new UsageError(`--out: expected a directory path, got the existing file ${JSON.stringify(out)}`);
+    throw new UsageError(`${flag}: expected a directory path, got the existing file ${shown}`);
+  }
+  if (existing && !force) {
+    throw new UsageError(
+      `${flag}: expected a path that does not exist yet (or --force to replace it), got ${shown}`,
+    );
+  }
+  const parent = dirname(out);
+  const parentStat = await stat(parent).catch(() => undefined);
+  if (!parentStat?.isDirectory()) {
+    throw new UsageError(
+      `${flag}: expected a path in an existing directory, got ${shown} (${
+        parentStat ? "its parent is a file" : "its parent does not exist"
+      })`,
+    );
+  }
+  const staging = stagingPath(out);
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging);
+    await rm(staging, { recursive: true, force: true });
+  } catch (error) {
+    throw new UsageError(`${flag}: expected a path in a writable directory, got ${shown} (${reason(error)})`);
   }
 }
 
@@ -24,17 +75,36 @@ export async function writeOutputDir(
   files: ReadonlyMap<string, Uint8Array>,
   force: boolean,
 ): Promise<void> {
-  const parent = dirname(out);
-  await mkdir(parent, { recursive: true });
-  const staging = join(parent, `.${basename(out)}.partial-${process.pid}`);
+  const staging = stagingPath(out);
   await rm(staging, { recursive: true, force: true });
   try {
     await mkdir(staging);
-    for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
+    for (const [name, data] of files) await writeFile(join(staging, name), data);
     if (force) await rm(out, { recursive: true, force: true });
     await rename(staging, out);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Fail early if `root` (a results root that may already exist, as a directory) cannot be written. */
+export async function checkResultsRoot(root: string, flag = "--out"): Promise<void> {
+  const shown = JSON.stringify(root);
+  if (root.length === 0) throw new UsageError(`${flag}: expected a directory path, got nothing`);
+  if (root.includes("\0")) throw new UsageError(`${flag}: expected a path without NUL characters, got ${shown}`);
+  const existing = await stat(root).catch(() => undefined);
+  if (existing && !existing.isDirectory()) {
+    throw new UsageError(`${flag}: expected a directory path, got the existing file ${shown}`);
+  }
+  // Probe inside the root when it exists, else beside it (it will be created there).
+  const probe = existing ? join(root, `.probe-${process.pid}`) : stagingPath(root);
+  try {
+    await mkdir(probe);
+    await rm(probe, { recursive: true, force: true });
+  } catch (error) {
+    throw new UsageError(`${flag}: expected a writable directory (or one that can be created), got ${shown} (${
+      reason(error)
+    })`);
   }
 }

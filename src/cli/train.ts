@@ -1,9 +1,9 @@
 // `spurious1d train`: generate data from the data flags, train a model, report metrics, save it.
-import { encodeNpy } from "../data/npy.ts";
+import { encodeNpy, int64Of } from "../data/npy.ts";
 import { type GroupMetrics } from "../metrics/group_metrics.ts";
 import { tfReady } from "../tf/backend.ts";
 import { disposeModel } from "../tf/models.ts";
-import { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from "../tf/train_config.ts";
+import { checkModelInput, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from "../tf/train_config.ts";
 import { predictEmbeddings, TrainingDiverged } from "../tf/trainer.ts";
 import { dataFlagHelp, dataFlagOptions, dataFromFlags } from "./data_flags.ts";
 import { numberOrText } from "./flag_values.ts";
@@ -11,8 +11,9 @@ import { checkOutputDir, writeOutputDir } from "./output_dir.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { asUsageError, UsageError } from "./usage_error.ts";
 import { flagName, splitIndex } from "../data/mnist1d_args.ts";
+import { argmax } from "../methods/head_eval.ts";
 import { ConfigError, describe } from "../config/errors.ts";
-import { getMethod, METHODS } from "../methods/registry.ts";
+import { getMethod, METHOD_NAMES } from "../methods/registry.ts";
 import { parseHyperparameterFlags, resolveHyperparameters } from "../methods/params.ts";
 import { makeSplits } from "../data/splits.ts";
 import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
@@ -49,12 +50,14 @@ export function trainHelp(): string {
     ...dataFlagHelp("data-seed"),
     "",
     "Robustness methods (need the spurious flags; ERM is trained first, then the method):",
-    `  ${"--method NAME".padEnd(28)} one of ${Object.keys(METHODS).join(", ")}`,
+    `  ${"--method NAME".padEnd(28)} one of ${METHOD_NAMES.join(", ")}`,
     `  ${"--hp KEY=V[,V...]".padEnd(28)} a hyperparameter of the method (repeatable; a list is a grid)`,
     `  ${"--grouping fine|coarse".padEnd(28)} groups (label, attribute) or (label, aligned/conflicting) (default fine)`,
     "",
     `  ${"--json".padEnd(28)} print the metrics as JSON`,
-    `  ${"--out DIR".padEnd(28)} save weights (one .npy per variable), embeddings and metrics.json`,
+    `  ${"--out DIR".padEnd(28)} save weights (one .npy per variable), embeddings and metrics.json; with`,
+    `  ${"".padEnd(28)} --method: metrics.json (with the selected hyperparameters) and the test logits and`,
+    `  ${"".padEnd(28)} predictions of ERM and the method (the parent must exist; checked before any work)`,
     `  ${"--force".padEnd(28)} replace an existing output directory`,
     `  ${"-h, --help".padEnd(28)} show this help`,
   ].join("\n");
@@ -113,14 +116,25 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
   const trainSize = splitIndex(settings.args);
   let config: TrainConfig;
   try {
-    config = resolveTrainConfig({ ...given, evalEvery: Number(given.steps ?? TRAIN_DEFAULTS.steps) }, trainSize);
+    const steps = typeof given.steps === "number" ? given.steps : TRAIN_DEFAULTS.steps;
+    config = resolveTrainConfig({ ...given, evalEvery: steps }, trainSize);
+    checkModelInput(config.model, settings.args.finalSeqLength, "finalSeqLength");
   } catch (error) {
     throw asUsageError(error);
+  }
+  // Flags that mean nothing on their own are errors, not silently ignored.
+  if (typeof values.method !== "string") {
+    for (const flag of ["hp", "grouping"]) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag}: expected --method with it, got no --method`);
+    }
+  }
+  if (values.force !== undefined && values.out === undefined) {
+    throw new UsageError("--force: expected --out with it, got no --out");
   }
   const out = typeof values.out === "string" ? values.out : undefined;
   if (values.out !== undefined && !out) throw new UsageError("--out: expected an output directory path, got nothing");
   if (typeof values.method === "string") {
-    await runMethodCommand(values, settings, config, log);
+    await runMethodCommand(values, settings, config, out, log);
     return;
   }
   if (out) await checkOutputDir(out, values.force === true);
@@ -182,12 +196,13 @@ async function runMethodCommand(
   values: Record<string, unknown>,
   settings: DataSettings,
   config: TrainConfig,
+  out: string | undefined,
   log: (line: string) => void,
 ): Promise<void> {
   const name = values.method as string;
   const method = getMethod(name);
   if (!method) {
-    throw new UsageError(`--method: expected one of ${Object.keys(METHODS).join(", ")}, got ${JSON.stringify(name)}`);
+    throw new UsageError(`--method: expected one of ${METHOD_NAMES.join(", ")}, got ${JSON.stringify(name)}`);
   }
   if (!settings.spurious) {
     throw new UsageError("--method: expected spurious flags (for example --rho 0.95): methods need groups, got none");
@@ -201,12 +216,20 @@ async function runMethodCommand(
     params = resolveHyperparameters(method, parseHyperparameterFlags((values.hp as string[] | undefined) ?? []));
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new UsageError(`--hp ${error.path.slice(3)}: expected ${error.expected}, got ${describe(error.received)}`);
+      const key = error.path.startsWith("hp.") ? ` ${error.path.slice(3)}` : "";
+      throw new UsageError(`--hp${key}: expected ${error.expected}, got ${describe(error.received)}`);
     }
     throw error;
   }
+  if (out) await checkOutputDir(out, values.force === true);
   const splits = await makeSplits(methodSplitSpecs(settings), settings.args, settings.spurious.feature);
-  const r = await runMethod(name, { splits, training: config, grouping, params, tf: await tfReady() });
+  let r;
+  try {
+    r = await runMethod(name, { splits, training: config, grouping, params, tf: await tfReady() });
+  } catch (error) {
+    if (error instanceof TrainingDiverged) throw new UsageError(error.message);
+    throw error;
+  }
   const report = {
     method: r.method,
     groupLabels: r.groupLabels,
@@ -220,6 +243,22 @@ async function runMethodCommand(
     methodSeconds: r.methodSeconds,
   };
   const ermMetrics = r.erm;
+  if (out) {
+    const n = splits.test.y.length;
+    const k = r.logits.method.length / n;
+    const predictions = (logits: Float32Array) =>
+      encodeNpy({ dtype: "<i8", shape: [n], data: int64Of(Int32Array.from({ length: n }, (_, i) => argmax(logits, i, k))) });
+    const files = new Map<string, Uint8Array>([
+      ["metrics.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n")],
+      ["logits_test.npy", encodeNpy({ dtype: "<f4", shape: [n, k], data: r.logits.method })],
+      ["predictions_test.npy", predictions(r.logits.method)],
+      ["erm_logits_test.npy", encodeNpy({ dtype: "<f4", shape: [n, k], data: r.logits.erm })],
+      ["erm_predictions_test.npy", predictions(r.logits.erm)],
+      ["y_test.npy", encodeNpy({ dtype: "<i8", shape: [n], data: int64Of(splits.test.y) })],
+      ["g_test.npy", encodeNpy({ dtype: "<i8", shape: [n], data: int64Of(r.testGroups) })],
+    ]);
+    await writeOutputDir(out, files, values.force === true);
+  }
   if (values.json) log(JSON.stringify(report, null, 2));
   else {
     log(

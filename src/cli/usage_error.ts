@@ -12,7 +12,7 @@ export class UsageError extends Error {
 
 /** Rename a config path to the flag that set it: padding[1] -> --padding HIGH, numSamples -> --num-samples. */
 export function flagPath(path: string, rename: Readonly<Record<string, string>> = {}): string {
-  if (path in rename) return rename[path];
+  if (Object.hasOwn(rename, path)) return rename[path];
   const padding = /^padding\[(\d)\]$/.exec(path);
   if (padding) return `--padding ${padding[1] === "0" ? "LOW" : "HIGH"}`;
   return `--${flagName(path)}`;

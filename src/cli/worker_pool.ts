@@ -1,9 +1,10 @@
 // A pool of worker threads (node:worker_threads, which Deno supports too) running study cells:
 // tfjs-wasm uses one thread here, so independent trainings run in parallel workers instead.
 import { Worker } from "node:worker_threads";
+import { UsageError } from "./usage_error.ts";
 
 /** A task's outcome from a worker. */
-export type WorkerReply<R> = { ok: true; result: R } | { ok: false; error: string };
+export type WorkerReply<R> = { ok: true; result: R } | { ok: false; error: string; userError?: boolean };
 
 /** Run every task on up to `size` workers; `onResult` sees each result as it arrives. */
 export async function runPool<T, R>(
@@ -22,7 +23,7 @@ export async function runPool<T, R>(
         if (task === undefined || failure) return resolve();
         worker.once("message", async (reply: WorkerReply<R>) => {
           if (!reply.ok) {
-            failure ??= new Error(reply.error);
+            failure ??= reply.userError ? new UsageError(reply.error) : new Error(reply.error);
             return resolve();
           }
           try {

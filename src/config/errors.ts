@@ -13,15 +13,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Render a received value for an error message (strings quoted, NaN and infinities by name). */
+/** Render a received value for an error message (strings quoted, NaN and infinities by name), cut short:
+ * at most three levels deep and about 120 characters, so hostile values cannot overflow the stack. */
 export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  const text = render(value, 0);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
   if (value === undefined) return "nothing";
   if (typeof value === "bigint") return `${value}n`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+  if (value === null || typeof value !== "object") return String(value);
+  if (depth >= 3) return Array.isArray(value) ? "[...]" : "{...}";
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 10).map((v) => render(v, depth + 1));
+    return `[${items.join(",")}${value.length > 10 ? ",..." : ""}]`;
   }
+  const keys = Object.keys(value).slice(0, 10);
+  const items = keys.map((k) => `${JSON.stringify(k)}:${render((value as Record<string, unknown>)[k], depth + 1)}`);
+  return `{${items.join(",")}${Object.keys(value).length > 10 ? ",..." : ""}}`;
 }

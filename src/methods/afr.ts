@@ -9,7 +9,7 @@ import { type Head, LogregProblem } from "../lastlayer/problem.ts";
 import { ermLogits } from "./context.ts";
 import { ermHead, selectionScore, splitLogits } from "./head_eval.ts";
 import { descend } from "../lastlayer/descent.ts";
-import type { Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
+import type { HyperparameterSchema, Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
 import { exp, log } from "../wasm/math.ts";
 
 /** p_i: the softmax probability ERM gives example i's label. */
@@ -146,11 +146,21 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
   };
 }
 
+/** AFR's hyperparameters (gamma, lambda and eta are grids; exp(eta * loss) stays finite up to eta 10). */
+export const AFR_SCHEMA: HyperparameterSchema = {
+  gamma: { min: 0, max: 100, grid: true },
+  lambda: { min: 0, max: 1e3, grid: true },
+  steps: { min: 1, max: 1e5, integer: true },
+  learningRate: { min: 0, max: 10, minExclusive: true },
+};
+const AFR_WG_SCHEMA: HyperparameterSchema = { ...AFR_SCHEMA, eta: { min: 0, max: 10, grid: true } };
+
 export const afr: Method = {
   name: "afr",
   summary: "AFR: last layer retrained on held-out data weighted by exp(-gamma p_true), class-balanced",
   groupLabels: "validation",
   defaults: { gamma: AFR_GAMMAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01 },
+  schema: AFR_SCHEMA,
   run: (ctx, params) => runAfr(ctx, params, "afr", false),
 };
 
@@ -159,5 +169,6 @@ export const afrWorstGroup: Method = {
   summary: "AFR with group factors exp(eta * ERM loss of the group): more weight on the worst groups",
   groupLabels: "validation",
   defaults: { gamma: AFR_GAMMAS, eta: AFR_ETAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01 },
+  schema: AFR_WG_SCHEMA,
   run: (ctx, params) => runAfr(ctx, params, "afr-wg", true),
 };

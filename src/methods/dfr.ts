@@ -10,7 +10,7 @@ import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
 import { balancedSubsample, randomHalves, take } from "../lastlayer/subsample.ts";
 import { deriveSeed } from "../random/draws.ts";
 import { selectionScore, splitLogits } from "./head_eval.ts";
-import type { Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
+import type { HyperparameterSchema, Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
 
 /** The published grid of C. */
 export const DFR_C_GRID = [1, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01] as const;
@@ -90,11 +90,18 @@ export function runDfr(ctx: MethodContext, split: SplitName, params: Hyperparame
   };
 }
 
+/** DFR's hyperparameters: C > 0 (a grid), whole refits. */
+export const DFR_SCHEMA: HyperparameterSchema = {
+  C: { min: 1e-6, max: 1e4, grid: true },
+  refits: { min: 1, max: 1000, integer: true },
+};
+
 export const dfr: Method = {
   name: "dfr",
   summary: "DFR^Val_Tr: L1 logistic regression on ERM embeddings of group-balanced held-out data",
   groupLabels: "validation",
   defaults: { C: DFR_C_GRID, refits: 20 },
+  schema: DFR_SCHEMA,
   run: (ctx, params) => runDfr(ctx, "heldout", params, "dfr"),
 };
 
@@ -103,5 +110,6 @@ export const dfrTrain: Method = {
   summary: "DFR^Tr_Tr: the same on a group-balanced subsample of the training set",
   groupLabels: "training",
   defaults: { C: DFR_C_GRID, refits: 20 },
+  schema: DFR_SCHEMA,
   run: (ctx, params) => runDfr(ctx, "train", params, "dfr-tr"),
 };

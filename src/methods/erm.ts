@@ -7,6 +7,7 @@ export const erm: Method = {
   summary: "empirical risk minimisation: the trained model as it is",
   groupLabels: "none",
   defaults: {},
+  schema: {},
   run(ctx) {
     return {
       method: "erm",

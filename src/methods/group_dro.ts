@@ -47,6 +47,11 @@ export const groupDroLastLayer: Method = {
   summary: "last-layer Group DRO on the held-out set (online q <- q exp(eta loss_g))",
   groupLabels: "validation",
   defaults: { eta: [0.01, 0.1, 1], steps: 200, learningRate: 0.01 },
+  schema: {
+    eta: { min: 0, max: 10, grid: true },
+    steps: { min: 1, max: 1e5, integer: true },
+    learningRate: { min: 0, max: 10, minExclusive: true },
+  },
   run(ctx, params) {
     const split = "heldout";
     const y = ctx.splits[split].y;
@@ -94,6 +99,7 @@ export const groupDro: Method = {
   summary: "full-model Group DRO on the training set (online group weights per batch)",
   groupLabels: "training",
   defaults: { eta: 0.01 },
+  schema: { eta: { min: 0, max: 10 } },
   run(ctx, params) {
     const eta = Number(params.eta ?? 0.01);
     const groups = ctx.groups("train");

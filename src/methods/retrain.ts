@@ -36,6 +36,7 @@ export const jtt: Method = {
   summary: "Just Train Twice: ERM for a fraction of training, then retrain with its errors upweighted",
   groupLabels: "none",
   defaults: { firstFraction: 0.25, upweight: 20 },
+  schema: { firstFraction: { min: 0, max: 1, minExclusive: true }, upweight: { min: 1, max: 1e4 } },
   run(ctx, params) {
     const { tf } = ctx;
     const fraction = Number(params.firstFraction ?? 0.25);
@@ -64,6 +65,7 @@ export const subg: Method = {
   summary: "SUBG: retrain on the training set subsampled so every group has the smallest group's size",
   groupLabels: "training",
   defaults: {},
+  schema: {},
   run(ctx) {
     const f = ctx.splits.train.seqLength;
     const rows = balancedSubsample(ctx.groups("train"), deriveSeed(ctx.seed, 9001));
@@ -81,6 +83,7 @@ export const rwg: Method = {
   summary: "RWG: retrain with each example weighted by the inverse of its group's frequency",
   groupLabels: "training",
   defaults: {},
+  schema: {},
   run(ctx) {
     const g = ctx.groups("train");
     const count = new Float64Array(ctx.numGroups);

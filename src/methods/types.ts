@@ -12,6 +12,19 @@ export type GroupLabelUse = "none" | "validation" | "training";
 /** Hyperparameters: numbers, and lists of numbers for grids. */
 export type Hyperparameters = Record<string, number | readonly number[]>;
 
+/** One hyperparameter's domain: numbers in [min, max] (min excluded when `minExclusive`), whole numbers only when
+ * `integer`, and a list of values (a grid the method searches) only when `grid`. */
+export interface HyperparameterSpec {
+  readonly min: number;
+  readonly max: number;
+  readonly minExclusive?: boolean;
+  readonly integer?: boolean;
+  readonly grid?: boolean;
+}
+
+/** A method's hyperparameters by name; a name not in it is an error. */
+export type HyperparameterSchema = Readonly<Record<string, HyperparameterSpec>>;
+
 /** Everything a method may use. Which group labels it reads is its declared GroupLabelUse. */
 export interface MethodContext {
   readonly tf: typeof tfc;
@@ -49,5 +62,7 @@ export interface Method {
   readonly summary: string;
   readonly groupLabels: GroupLabelUse;
   readonly defaults: Hyperparameters;
+  /** The domain of each hyperparameter (the same names as `defaults`). */
+  readonly schema: HyperparameterSchema;
   run(ctx: MethodContext, params: Hyperparameters): MethodResult;
 }

@@ -5,7 +5,7 @@ import type { Grouping } from "../data/groups.ts";
 import { MNIST1D_CLASSES } from "../data/mnist1d_args.ts";
 import { type Split, SPLIT_DEFAULTS, type SplitName, type SplitSpec } from "../data/splits.ts";
 import { makeContext } from "../methods/context.ts";
-import { getMethod, METHODS } from "../methods/registry.ts";
+import { getMethod, METHOD_NAMES } from "../methods/registry.ts";
 import type { Hyperparameters, Method, MethodContext, MethodResult } from "../methods/types.ts";
 import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { ConfigError } from "../config/errors.ts";
@@ -33,7 +33,7 @@ export function methodSplitSpecs(settings: DataSettings): Record<SplitName, Spli
 /** The method called `name`, or a ConfigError naming the registered ones. */
 export function requireMethod(name: string, path = "method"): Method {
   const method = getMethod(name);
-  if (!method) throw new ConfigError(path, `one of ${Object.keys(METHODS).join(", ")}`, name);
+  if (!method) throw new ConfigError(path, `one of ${METHOD_NAMES.join(", ")}`, name);
   return method;
 }
 
@@ -91,6 +91,9 @@ export interface MethodReport {
   readonly selected: Record<string, number>;
   readonly diagnostics: Record<string, unknown>;
   readonly methodSeconds: number;
+  /** Test logits of ERM and of the method (n x classes), and the test split's group ids. */
+  readonly logits: { readonly erm: Float32Array; readonly method: Float32Array };
+  readonly testGroups: Int32Array;
 }
 
 /** What runMethod needs: validated splits, training config, grouping and hyperparameters. */
@@ -110,7 +113,8 @@ export async function runMethod(name: string, options: RunMethodOptions): Promis
   const grouping = options.grouping ?? "coarse";
   const ctx = await trainErm(options.splits, options.training, grouping, options.tf);
   try {
-    const erm = scoreSplit(ctx, "test", requireMethod("erm").run(ctx, {}).logits.test);
+    const ermLogits = requireMethod("erm").run(ctx, {}).logits.test;
+    const erm = scoreSplit(ctx, "test", ermLogits);
     const run = runMethodIn(ctx, method, options.params ?? method.defaults);
     return {
       method: method.name,
@@ -122,6 +126,8 @@ export async function runMethod(name: string, options: RunMethodOptions): Promis
       selected: run.result.selected,
       diagnostics: run.result.diagnostics,
       methodSeconds: run.seconds,
+      logits: { erm: ermLogits, method: run.result.logits.test },
+      testGroups: ctx.groups("test"),
     };
   } finally {
     disposeModel(ctx.erm);

@@ -3,7 +3,11 @@
 import { finite, integer, noUnknownKeys, oneOf, record } from "../config/checks.ts";
 import { ConfigError } from "../config/errors.ts";
 import { MODEL_KINDS, type ModelKind } from "../tf/models.ts";
-import { METHODS } from "../methods/registry.ts";
+import { METHOD_NAMES, METHODS } from "../methods/registry.ts";
+import { checkHyperparameter } from "../methods/params.ts";
+import { AFR_SCHEMA } from "../methods/afr.ts";
+import { DFR_SCHEMA } from "../methods/dfr.ts";
+import type { HyperparameterSpec } from "../methods/types.ts";
 import { SPURIOUS_KINDS, type SpuriousKind } from "../data/spurious_config.ts";
 import type { Grouping } from "../data/groups.ts";
 
@@ -72,9 +76,41 @@ export const STUDY_QUICK: Partial<StudyConfig> = Object.freeze({
 
 const KEYS = Object.keys(STUDY_DEFAULTS);
 
-function numbers(path: string, v: unknown, opts: { min?: number; max?: number; integer?: boolean } = {}): number[] {
+/** The largest spurious amplitude a study trains with (in units of the data's std): far past any shortcut
+ * worth studying, and small enough that float32 training stays finite (1e308 overflowed to a diverged loss). */
+export const MAX_STUDY_AMPLITUDE = 1000;
+
+function numbers(
+  path: string,
+  v: unknown,
+  opts: { min?: number; max?: number; integer?: boolean; distinct?: boolean } = {},
+): number[] {
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(path, "a non-empty list of numbers", v);
-  return v.map((x, i) => (opts.integer ? integer(`${path}[${i}]`, x, opts) : finite(`${path}[${i}]`, x, opts)));
+  const list = v.map((x, i) => (opts.integer ? integer(`${path}[${i}]`, x, opts) : finite(`${path}[${i}]`, x, opts)));
+  if (opts.distinct) {
+    const first = list.findIndex((x, i) => list.indexOf(x) !== i);
+    if (first >= 0) throw new ConfigError(`${path}[${first}]`, "a value not already in the list", list[first]);
+  }
+  return list;
+}
+
+function methodNames(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new ConfigError("methods", `a non-empty list of method names (${METHOD_NAMES.join(", ")})`, v);
+  }
+  v.forEach((m, i) => {
+    if (typeof m !== "string" || !METHODS.has(m)) {
+      throw new ConfigError(`methods[${i}]`, `one of ${METHOD_NAMES.join(", ")}`, m);
+    }
+    if (v.indexOf(m) !== i) throw new ConfigError(`methods[${i}]`, "a method not already in the list", m);
+  });
+  return [...v];
+}
+
+/** A list checked against a method's hyperparameter domain (the study passes it to that method). */
+function grid(path: string, v: unknown, spec: HyperparameterSpec): number[] {
+  if (!Array.isArray(v) || v.length === 0) throw new ConfigError(path, "a non-empty list of numbers", v);
+  return checkHyperparameter(path, { ...spec, grid: true }, v) as number[];
 }
 
 /** Validate a study config (partial, over the defaults; `quick` first applies the quick settings). */
@@ -82,30 +118,24 @@ export function resolveStudyConfig(input: unknown = {}, quick = false): StudyCon
   const given = record("config", input);
   noUnknownKeys("", given, KEYS);
   const v = { ...STUDY_DEFAULTS, ...(quick ? STUDY_QUICK : {}), ...given } as Record<string, unknown>;
-  const methods = v.methods;
-  if (!Array.isArray(methods)) throw new ConfigError("methods", "a list of method names", methods);
-  methods.forEach((m, i) => {
-    if (typeof m !== "string" || !(m in METHODS)) {
-      throw new ConfigError(`methods[${i}]`, `one of ${Object.keys(METHODS).join(", ")}`, m);
-    }
-  });
+  const methods = methodNames(v.methods);
   return {
     model: oneOf("model", v.model, MODEL_KINDS),
     steps: integer("steps", v.steps, { min: 1, max: 1e7 }),
-    seeds: numbers("seeds", v.seeds, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    seeds: numbers("seeds", v.seeds, { min: 0, max: 2 ** 32 - 1, integer: true, distinct: true }),
     kind: oneOf("kind", v.kind, SPURIOUS_KINDS),
     rho: finite("rho", v.rho, { min: 0, max: 1 }),
-    amplitude: finite("amplitude", v.amplitude, { min: 0 }),
+    amplitude: finite("amplitude", v.amplitude, { min: 0, max: MAX_STUDY_AMPLITUDE }),
     rhos: numbers("rhos", v.rhos, { min: 0, max: 1 }),
-    amplitudes: numbers("amplitudes", v.amplitudes, { min: 0 }),
+    amplitudes: numbers("amplitudes", v.amplitudes, { min: 0, max: MAX_STUDY_AMPLITUDE }),
     heldoutSizes: numbers("heldoutSizes", v.heldoutSizes, { min: 20, max: 1e6, integer: true }),
     heldoutMode: oneOf("heldoutMode", v.heldoutMode, ["random", "aligned"] as const),
     testSize: integer("testSize", v.testSize, { min: 100, max: 1e7 }),
     grouping: oneOf("grouping", v.grouping, ["fine", "coarse"] as const),
-    methods: methods as string[],
-    afrGammas: numbers("afrGammas", v.afrGammas, { min: 0 }),
-    dfrC: numbers("dfrC", v.dfrC, { min: 1e-6 }),
-    dfrRefits: integer("dfrRefits", v.dfrRefits, { min: 1, max: 1000 }),
+    methods,
+    afrGammas: grid("afrGammas", v.afrGammas, AFR_SCHEMA.gamma),
+    dfrC: grid("dfrC", v.dfrC, DFR_SCHEMA.C),
+    dfrRefits: integer("dfrRefits", v.dfrRefits, { min: DFR_SCHEMA.refits.min, max: DFR_SCHEMA.refits.max }),
     tsnePoints: integer("tsnePoints", v.tsnePoints, { min: 50, max: 5000 }),
   };
 }

@@ -1,7 +1,7 @@
 // Training settings: types, the reference protocol's defaults, validation naming the field.
 import { finite, integer, noUnknownKeys, oneOf, record } from "../config/checks.ts";
 import { ConfigError } from "../config/errors.ts";
-import { MODEL_KINDS, type ModelKind } from "./models.ts";
+import { convLength, MODEL_KINDS, type ModelKind } from "./models.ts";
 
 export const OPTIMIZERS = ["adam", "sgd"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -69,4 +69,20 @@ export function resolveTrainConfig(input: unknown, trainSize?: number, path = ""
     selectBy: oneOf(at("selectBy"), v.selectBy, SELECT_BY),
     seed: integer(at("seed"), v.seed, { min: 0, max: 2 ** 32 - 1 }),
   };
+}
+
+/** The shortest input the CNN's three strided convolutions (kernels 5, 3, 3; stride 2; padding 1) accept. */
+export function minInputLength(model: ModelKind): number {
+  if (model !== "cnn") return 1;
+  let length = 1;
+  while ([5, 3, 3].reduce((l, k) => convLength(l, k, 2, 1), length) < 1) length++;
+  return length;
+}
+
+/** Reject an input length the model cannot take, naming the field that set it (`path`). */
+export function checkModelInput(model: ModelKind, seqLength: number, path: string): void {
+  const min = minInputLength(model);
+  if (seqLength < min) {
+    throw new ConfigError(path, `a sequence length of at least ${min} for the ${model} model`, seqLength);
+  }
 }

@@ -89,8 +89,8 @@ test("Group DRO's q stays on the simplex and moves toward the worst group", () =
 });
 
 test("every registered method declares its group-label use, and defaults that its own validation accepts", () => {
-  assert.ok(Object.keys(METHODS).length >= 10, "the ten methods of the README are registered");
-  for (const [name, m] of Object.entries(METHODS)) {
+  assert.ok(METHODS.size >= 10, "the ten methods of the README are registered");
+  for (const [name, m] of METHODS) {
     assert.equal(m.name, name);
     assert.ok(["none", "validation", "training"].includes(m.groupLabels), `${name}.groupLabels`);
     assert.ok(m.summary.length > 10, `${name}.summary`);
@@ -100,7 +100,7 @@ test("every registered method declares its group-label use, and defaults that it
       for (const v of values) assert.ok(Number.isFinite(v), `${name}.${key}: ${v} is not a finite number`);
     }
     // The defaults are exactly what validating no given hyperparameters yields.
-    assert.deepEqual(resolveHyperparameters(m, {}), m.defaults, name);
+    assert.deepEqual({ ...resolveHyperparameters(m, {}) }, m.defaults, name);
   }
 });
 
@@ -132,7 +132,7 @@ test("every registered method runs on a spurious set: choices come from the grid
     feature,
   );
   const ctx = await trainErm(splits, resolveTrainConfig({ model: "mlp", steps: 800 }), "coarse", tf);
-  const runs = Object.entries(METHODS).map(([name, method]) => {
+  const runs = [...METHODS].map(([name, method]) => {
     const params = GRIDS[name] ?? method.defaults;
     return { name, method, params, ...runMethodIn(ctx, method, params) };
   });
