@@ -36,32 +36,38 @@ export interface CdFit extends Head {
   readonly converged: boolean;
 }
 
-/** A one-vs-rest problem over fixed rows, held in its own WASM instance. */
+/** A one-vs-rest problem over fixed rows, held in its own WASM instance (reused by load()). */
 export class OvrProblem {
-  readonly n: number;
-  private readonly k: Kernels;
-  private readonly ptr: { xt: number; yb: number; cost: number; w: number; work: number; out: number };
+  private readonly k = instantiateKernelsSync();
+  private x: Float64Array = new Float64Array(0);
+  private y: Int32Array = new Int32Array(0);
+  private weights?: Float64Array;
+  private ptr = { xt: 0, yb: 0, cost: 0, w: 0, work: 0, out: 0 };
   private scaling = NaN;
 
   /** x: n x d row-major; y: labels in 0..classes-1; weights: per-example factors of C (default 1). */
-  constructor(
-    private readonly x: Float64Array,
-    private readonly y: Int32Array,
-    readonly d: number,
-    readonly classes: number,
-    private readonly weights?: Float64Array,
-  ) {
-    this.n = y.length;
-    if (x.length !== this.n * d) {
-      throw new RangeError(`OvrProblem: x has ${x.length} values, expected ${this.n} x ${d}`);
+  constructor(x: Float64Array, y: Int32Array, readonly d: number, readonly classes: number, weights?: Float64Array) {
+    this.load(x, y, weights);
+  }
+
+  /** Examples in the problem. */
+  get n(): number {
+    return this.y.length;
+  }
+
+  /** Replace the rows (same d and classes), reusing the instance's memory. */
+  load(x: Float64Array, y: Int32Array, weights?: Float64Array): void {
+    const n = y.length;
+    const d = this.d;
+    if (x.length !== n * d) throw new RangeError(`OvrProblem: x has ${x.length} values, expected ${n} x ${d}`);
+    if (weights && weights.length !== n) {
+      throw new RangeError(`OvrProblem: ${weights.length} weights for ${n} examples`);
     }
-    if (weights && weights.length !== this.n) {
-      throw new RangeError(`OvrProblem: ${weights.length} weights for ${this.n} examples`);
-    }
-    this.k = instantiateKernelsSync();
+    this.x = x;
+    this.y = y;
+    this.weights = weights;
     const k = this.k;
     k.reset();
-    const n = this.n;
     const dd = d + 1;
     this.ptr = {
       xt: k.alloc(dd * n * 8),
@@ -71,6 +77,7 @@ export class OvrProblem {
       work: k.alloc(k.raw.cdWorkDoubles(n, dd) * 8 + dd * 4),
       out: k.alloc(4 * 8),
     };
+    this.scaling = NaN;
     // Column-major copy: coordinate descent walks one feature's values at a time.
     const xt = k.f64(this.ptr.xt, dd * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = x[i * d + j];
