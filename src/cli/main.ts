@@ -6,6 +6,7 @@ import process from "node:process";
 import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
 import { runExperiment, runReport } from "./experiment.ts";
+import { runLastLayer } from "./lastlayer.ts";
 import { UsageError } from "./usage_error.ts";
 import { ConfigError } from "../config/errors.ts";
 
@@ -20,6 +21,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
     run: runExperiment,
   }],
   ["report", { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport }],
+  ["lastlayer", { summary: "run DFR, AFR, Group DRO or a probe on any model's embeddings (.npy)", run: runLastLayer }],
 ]);
 
 /** Exit codes of the CLI. */

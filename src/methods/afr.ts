@@ -125,7 +125,8 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
     return c ? s / c : NaN;
   };
   const a = ctx.splits[split].a;
-  const aligned = (i: number) => a[i] === y[i] % ctx.splits[split].numAttributes;
+  const K = ctx.splits[split].numAttributes;
+  const aligned = (i: number) => a[i] === y[i] % K;
   return {
     method: name,
     selected: {
@@ -136,10 +137,15 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
     },
     diagnostics: {
       ...weightDiagnostics(chosen.w, groups, ctx.numGroups),
-      totalWeightConflicting: chosen.w.reduce((s, v, i) => s + (aligned(i) ? 0 : v), 0),
-      conflictingCount: y.reduce((s, _, i) => s + (aligned(i) ? 0 : 1), 0),
-      meanErmConfidenceAligned: byGroup(p, aligned),
-      meanErmConfidenceConflicting: byGroup(p, (i) => !aligned(i)),
+      // Embeddings from elsewhere carry group ids but no attributes (numAttributes 0).
+      ...(K > 0
+        ? {
+          totalWeightConflicting: chosen.w.reduce((s, v, i) => s + (aligned(i) ? 0 : v), 0),
+          conflictingCount: y.reduce((s, _, i) => s + (aligned(i) ? 0 : 1), 0),
+          meanErmConfidenceAligned: byGroup(p, aligned),
+          meanErmConfidenceConflicting: byGroup(p, (i) => !aligned(i)),
+        }
+        : {}),
       reweightingSetSize: y.length,
     },
     logits: { val: splitLogits(ctx, "val", chosen.head), test: splitLogits(ctx, "test", chosen.head) },

@@ -146,6 +146,22 @@ export interface KernelExports {
     perExample: number,
     scratch: number,
   ): number;
+  cdWorkDoubles(n: number, dd: number): number;
+  binaryLogregCD(
+    xt: number,
+    n: number,
+    dd: number,
+    yb: number,
+    cost: number,
+    penalty: number,
+    regularizeBias: number,
+    w: number,
+    eps: number,
+    maxNewton: number,
+    seed: number,
+    work: number,
+    out: number,
+  ): number;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
