@@ -68,10 +68,10 @@ async function ours(model: "mlp" | "cnn", batch: number): Promise<number> {
   const tf = await tfReady();
   const { x, y } = await data();
   const cfg = resolveTrainConfig({ model, batchSize: batch, steps: STEPS, evalEvery: STEPS });
-  disposeModel(train(tf, { ...cfg, steps: 100 }, { x, y, seqLength: 40 }).model); // warm-up
+  disposeModel(train(tf, { config: { ...cfg, steps: 100 }, data: { x, y, seqLength: 40 } }).model); // warm-up
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = train(tf, cfg, { x, y, seqLength: 40 });
+    const r = train(tf, { config: cfg, data: { x, y, seqLength: 40 } });
     disposeModel(r.model);
     runs.push(r.samplesPerSecond);
   }

@@ -134,7 +134,7 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
   const start = performance.now();
   let result;
   try {
-    result = train(tf, config, { x, y: ds.y, seqLength: ds.seqLength });
+    result = train(tf, { config, data: { x, y: ds.y, seqLength: ds.seqLength } });
   } catch (error) {
     if (error instanceof TrainingDiverged) throw new UsageError(error.message);
     throw error;

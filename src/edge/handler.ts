@@ -144,10 +144,9 @@ async function trainRoute(request: Request, o: Required<HandlerOptions>): Promis
     ? injectSpurious(ds.xTest, ds.yTest, ds.seqLength, spurious.feature, spurious.testDraw)
     : undefined;
   const tf = await tfReady();
-  const result = train(tf, { ...config, evalEvery: config.steps }, {
-    x: train_ ? new Float32Array(train_.x) : ds.x32,
-    y: ds.y,
-    seqLength: ds.seqLength,
+  const result = train(tf, {
+    config: { ...config, evalEvery: config.steps },
+    data: { x: train_ ? new Float32Array(train_.x) : ds.x32, y: ds.y, seqLength: ds.seqLength },
   });
   const m = evaluate(tf, result.model, {
     x: test ? new Float32Array(test.x) : ds.xTest32,
