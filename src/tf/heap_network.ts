@@ -90,6 +90,7 @@ export class HeapNetwork {
   private readonly act: number[] = []; // per layer: its activation (before any residual add)
   private readonly out: number[] = []; // per layer: its output (act, or act + x when residual)
   private readonly grad: number[] = []; // per layer: the gradient of the loss with respect to its output
+  private readonly cols: number[] = []; // per convolution in training: its input's column matrix, kept for backward
   private readonly scratch: number;
   readonly layout: ParamLayout;
 
@@ -103,6 +104,7 @@ export class HeapNetwork {
       this.act.push(act);
       this.out.push(l.op === "dense" && l.residual ? plan.take(size) : act);
       if (training) this.grad.push(plan.take(size));
+      this.cols.push(training && l.op === "conv1d" ? plan.take(rows * l.outLength * l.kernel * l.inChannels) : -1);
     }
     const classes = layerOutputs(layers[layers.length - 1]);
     const scratch = Math.max(2 * classes, ...layers.map((l) => scratchFloats(l, rows, training)));
@@ -138,7 +140,7 @@ export class HeapNetwork {
           W,
           b,
           act,
-          this.block.at(this.scratch),
+          this.block.at(this.cols[i] >= 0 ? this.cols[i] : this.scratch),
           rows,
           l.length,
           l.inChannels,
@@ -206,6 +208,7 @@ export class HeapNetwork {
           db,
           dx,
           scratch,
+          this.block.at(this.cols[i]),
         );
       }
     }

@@ -70,6 +70,7 @@ export interface HeapKernels {
     db: number,
     dx: number,
     scratch: number,
+    cols: number,
   ): void;
   adamStep(
     p: number,
