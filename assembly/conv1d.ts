@@ -1,7 +1,7 @@
 // A 1-D convolution layer's forward and backward passes for the trainer (float32), as products of
 // column matrices: x [n, len, cin] (channels last), W [kw, cin, cout], zero padding `pad` on both
 // ends of the length, stride `stride`, output [n, lout, cout].
-import { gemm, transposeF32 } from "./gemm";
+import { gemm, gemmTN, transposeF32 } from "./gemm";
 import { biasActivation, columnSums, reluMask } from "./elementwise";
 
 // Copy or add cin floats (adds in index order).
@@ -51,13 +51,13 @@ export function conv1dForward(
 /**
  * Gradients of conv1dForward given dy [n*lout, cout] and its act: dW [kw*cin, cout] and db [cout]
  * unless dW is 0, dx [n, len, cin] unless dx is 0 (column gradients added back to the positions
- * they were read from, in order). `scratch` holds rows*cout + (rows + max(rows, cout))*kw*cin floats,
- * rows = n*lout.
+ * they were read from, in order). `cols` is the forward pass's column matrix of x, or 0 to make it
+ * again. `scratch` holds rows*cout + (rows + max(rows, cout))*kw*cin floats, rows = n*lout.
  */
 export function conv1dBackward(
   dy: usize, x: usize, W: usize, act: usize,
   n: i32, len: i32, cin: i32, cout: i32, kw: i32, stride: i32, pad: i32, lout: i32, relu: bool,
-  dW: usize, db: usize, dx: usize, scratch: usize,
+  dW: usize, db: usize, dx: usize, scratch: usize, cols: usize,
 ): void {
   const rows = n * lout;
   const k = kw * cin;
@@ -66,21 +66,23 @@ export function conv1dBackward(
     g = scratch;
     reluMask(g, dy, act, rows * cout);
   }
-  const cols = scratch + (<usize>(rows * cout) << 2);
-  const t = cols + (<usize>(rows * k) << 2);
+  const work = scratch + (<usize>(rows * cout) << 2);
+  const t = work + (<usize>(rows * k) << 2);
   if (dW != 0) {
-    im2col(cols, x, n, len, cin, kw, stride, pad, lout);
-    transposeF32(t, cols, rows, k); // then cols^T g from row-major operands
-    gemm(t, g, dW, k, rows, cout);
+    if (cols == 0) {
+      cols = work;
+      im2col(cols, x, n, len, cin, kw, stride, pad, lout);
+    }
+    gemmTN(cols, g, dW, k, rows, cout); // cols^T g, reading cols' rows as columns
     columnSums(db, g, rows, cout);
   }
   if (dx != 0) {
     transposeF32(t, W, k, cout);
-    gemm(g, t, cols, rows, cout, k); // the columns' gradient
+    gemm(g, t, work, rows, cout, k); // the columns' gradient
     memory.fill(dx, 0, <usize>(n * len * cin) << 2);
     for (let i = 0; i < n; i++) {
       for (let o = 0; o < lout; o++) {
-        const row = cols + (<usize>((i * lout + o) * k) << 2);
+        const row = work + (<usize>((i * lout + o) * k) << 2);
         for (let f = 0; f < kw; f++) {
           const pos = o * stride - pad + f;
           if (pos < 0 || pos >= len) continue;

@@ -1,6 +1,6 @@
 // A dense layer's forward and backward passes for the trainer (float32): y = act(x W + b) (+ x),
 // and dW = x^T g, db = column sums of g, dx = g W^T (+ dy), where g = dy * relu'(z).
-import { gemm, transposeF32 } from "./gemm";
+import { gemm, gemmTN, transposeF32 } from "./gemm";
 import { addF32, biasActivation, columnSums, reluMask } from "./elementwise";
 
 /**
@@ -28,9 +28,7 @@ export function denseBackward(
   }
   const t = scratch + (<usize>(n * m) << 2);
   if (dW != 0) {
-    // x^T g as a product of row-major operands: transposing first is faster than a transposed tile.
-    transposeF32(t, x, n, k);
-    gemm(t, g, dW, k, n, m);
+    gemmTN(x, g, dW, k, n, m); // x^T g, reading x's rows as columns
     columnSums(db, g, n, m);
   }
   if (dx != 0) {

@@ -19,7 +19,7 @@ for (const model of only) {
   const speeds: number[] = [];
   for (const seed of [0, 1, 2]) {
     const cfg = resolveTrainConfig({ model, steps, evalEvery: steps, seed });
-    const r = train(tf, cfg, { x: ds.x32, y: ds.y, seqLength: 40 });
+    const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40 } });
     accs.push(evaluate(tf, r.model, { x: ds.xTest32, y: ds.yTest }, 40).averageAccuracy);
     speeds.push(r.samplesPerSecond);
     r.model.variables.forEach((v) => v.dispose());

@@ -46,7 +46,7 @@ const ctx: MethodContext = {
   numGroups: 100,
   groups: (s) => parts[s].split.g,
   training: resolveTrainConfig({}),
-  erm: { ...createModel(tf, "linear", 0), embeddingSize: d },
+  erm: { ...createModel(tf, "linear", 0, 40, 10, resolveTrainConfig({})), embeddingSize: d },
   embeddings: (s) => parts[s].emb,
   inputs: () => new Float32Array(0),
   seed: 0,

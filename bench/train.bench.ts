@@ -1,137 +1,106 @@
-// Training throughput (samples per second) of spurious1d's trainer against stock tfjs-wasm
-// model.fit, in the same run, for the MLP and the CNN at batch 100 and 500. The stock numbers come
-// from a child process that loads tfjs-wasm without spurious1d's kernel patches.
-// Run: npm run bench:train
+// Training throughput (samples per second) of spurious1d's trainer against PyTorch on one thread,
+// in the same run: for each model and batch size, PAIRS alternating pairs of fresh processes (one
+// PyTorch, one ours, who goes first alternating), both pinned to the same core with taskset. Each
+// process warms up for 100 steps, then reports the median of RUNS timed runs of the reference's
+// loop (Adam 1e-2, sequential batches). The table gives medians over the pairs and their ratio.
+// Run: npm run bench:train [-- --pairs N] [-- --model mlp]
 import process from "node:process";
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { makeMnist1d } from "../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
+import { CAN_PIN, CORE, pinned, runTorch, torchMissing, torchVersion, writeData } from "./torch_baseline.ts";
 
 const IS_DENO = "Deno" in globalThis;
-const STEPS = 300;
-const RUNS = 5; // timed runs per process (median reported)
-const PROCESSES = 3; // fresh processes per configuration: this VM's speed varies between processes
+const RUNS = 3; // timed runs per process (median reported)
+const SAMPLES = 100_000; // per timed run: 1,000 steps at batch 100, 200 at batch 500
+const DATA_DIR = ".tmp/bench-train";
 
-async function data() {
-  const ds = await makeMnist1d(resolveMnist1dArgs({}));
-  return { x: ds.x32, y: ds.y };
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Stock: tfjs-layers model.fit on unpatched tfjs-wasm (no shuffle, which would use Math.random). */
-async function stock(model: string, batch: number): Promise<number | string> {
-  const tf = await import("@tensorflow/tfjs");
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  const { wasmBase64 } = await import("../build/wasm/tfjs-backend-wasm-simd.wasm.ts");
-  const url = `data:application/wasm;base64,${wasmBase64}`;
-  wasm.setWasmPaths({
-    "tfjs-backend-wasm.wasm": url,
-    "tfjs-backend-wasm-simd.wasm": url,
-    "tfjs-backend-wasm-threaded-simd.wasm": url,
-  }, true);
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-  await tf.setBackend("wasm");
-  const { x, y } = await data();
-  const m = tf.sequential();
-  if (model === "mlp") {
-    m.add(tf.layers.dense({ inputShape: [40], units: 100, activation: "relu" }));
-    m.add(tf.layers.dense({ units: 100, activation: "relu" }));
-    m.add(tf.layers.dense({ units: 10 }));
-  } else {
-    m.add(tf.layers.reshape({ inputShape: [40], targetShape: [40, 1] }));
-    m.add(tf.layers.conv1d({ filters: 25, kernelSize: 5, strides: 2, padding: "same", activation: "relu" }));
-    m.add(tf.layers.conv1d({ filters: 25, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }));
-    m.add(tf.layers.conv1d({ filters: 25, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dense({ units: 10 }));
-  }
-  m.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy" });
-  const n = y.length;
-  const xs = tf.tensor2d(x, [n, 40]);
-  const ys = tf.tensor1d(Float32Array.from(y));
-  const epochs = Math.max(1, Math.round((STEPS * batch) / n));
-  try {
-    await m.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 }); // warm-up
-    const start = performance.now();
-    await m.fit(xs, ys, { batchSize: batch, epochs, shuffle: false, verbose: 0 });
-    return (epochs * n) / ((performance.now() - start) / 1000);
-  } catch (error) {
-    return `fails: ${(error as Error).message.slice(0, 80)}`;
-  }
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Ours: the hand-written loop on patched tfjs-wasm. */
-async function ours(model: "mlp" | "cnn", batch: number): Promise<number> {
+/** Ours, in a child process: warm-up, then the median of RUNS timed runs. */
+async function ours(model: "mlp" | "cnn" | "linear", batch: number, steps: number): Promise<number> {
   const { tfReady } = await import("../src/tf/backend.ts");
   const { train } = await import("../src/tf/trainer.ts");
   const { resolveTrainConfig } = await import("../src/tf/train_config.ts");
   const { disposeModel } = await import("../src/tf/models.ts");
   const tf = await tfReady();
-  const { x, y } = await data();
-  const cfg = resolveTrainConfig({ model, batchSize: batch, steps: STEPS, evalEvery: STEPS });
-  disposeModel(train(tf, { ...cfg, steps: 100 }, { x, y, seqLength: 40 }).model); // warm-up
+  const ds = await makeMnist1d(resolveMnist1dArgs({}));
+  const data = { x: ds.x32, y: ds.y, seqLength: 40 };
+  const config = resolveTrainConfig({ model, batchSize: batch, steps, evalEvery: steps });
+  disposeModel(train(tf, { config: { ...config, steps: 100 }, data }).model); // warm-up
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = train(tf, cfg, { x, y, seqLength: 40 });
+    const r = train(tf, { config, data });
     disposeModel(r.model);
     runs.push(r.samplesPerSecond);
   }
   return median(runs);
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function child(args: string[]): Promise<string> {
-  const cmd = IS_DENO
-    ? [process.execPath, ["run", "--allow-read", "--allow-env", "--allow-sys", "bench/train.bench.ts", ...args]]
-    : [process.execPath, ["build/js/bench/train.bench.js", ...args]];
-  return new Promise((resolve, reject) => {
-    const c = spawn(cmd[0] as string, cmd[1] as string[], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    c.stdout.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
-    c.on(
-      "close",
-      (code) => (code === 0 ? resolve(out.trim().split("\n").pop()!) : reject(new Error(`child exited ${code}`))),
-    );
-  });
+function oursInChild(model: string, batch: number, steps: number): number {
+  const args = ["--child", model, String(batch), String(steps)];
+  const [cmd, argv] = IS_DENO
+    ? pinned(process.execPath, ["run", "--allow-read", "--allow-env", "--allow-sys", "bench/train.bench.ts", ...args])
+    : pinned(process.execPath, ["build/js/bench/train.bench.js", ...args]);
+  const r = spawnSync(cmd, argv, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`our child failed: ${r.stderr.slice(-400)}`);
+  return Number(r.stdout.trim().split("\n").pop());
 }
 
 if (process.argv.includes("--child")) {
-  const [which, model, batch] = process.argv.slice(process.argv.indexOf("--child") + 1);
-  const v = which === "stock" ? await stock(model, Number(batch)) : await ours(model as "mlp" | "cnn", Number(batch));
-  console.log(JSON.stringify(v));
+  const [model, batch, steps] = process.argv.slice(process.argv.indexOf("--child") + 1);
+  console.log(await ours(model as "mlp" | "cnn" | "linear", Number(batch), Number(steps)));
   process.exit(0);
 }
 
+const pairs = Number(flag("--pairs") ?? 3);
+const models = flag("--model") ? [flag("--model")!] : ["mlp", "cnn", "linear"];
+const batches = flag("--batch") ? [Number(flag("--batch"))] : [100, 500];
+const missing = torchMissing();
+const ds = await makeMnist1d(resolveMnist1dArgs({}));
+writeData(DATA_DIR, ds.x32, ds.y, ds.xTest32, ds.yTest);
 console.log(
-  `training throughput on ${IS_DENO ? "deno" : `node ${process.version}`}, one thread, ${STEPS} steps, ` +
-    `median of ${RUNS} runs in each of ${PROCESSES} processes`,
+  `training throughput, samples/s: ${IS_DENO ? "deno" : `node ${process.version}`} against ` +
+    `${missing ? "no PyTorch" : `PyTorch ${torchVersion()}`}, one thread each, ` +
+    `${CAN_PIN ? `both pinned to core ${CORE}` : "not pinned (no taskset)"}; ${pairs} alternating pairs of ` +
+    `processes, each the median of ${RUNS} timed runs of ${SAMPLES} samples`,
 );
+if (missing) console.log(`${missing}: reporting spurious1d alone, without ratios`);
+const range = (v: number[]) => `${(Math.min(...v) / 1000).toFixed(1)}k-${(Math.max(...v) / 1000).toFixed(1)}k`;
 const results: Record<string, unknown> = {};
-for (const model of ["mlp", "cnn"]) {
-  for (const batch of [100, 500]) {
-    const stockRuns: (number | string)[] = [];
+for (const model of models) {
+  for (const batch of batches) {
+    const steps = Math.round(SAMPLES / batch);
+    const torchRuns: number[] = [];
     const oursRuns: number[] = [];
-    for (let p = 0; p < PROCESSES; p++) {
-      stockRuns.push(JSON.parse(await child(["--child", "stock", model, String(batch)])));
-      oursRuns.push(JSON.parse(await child(["--child", "ours", model, String(batch)])));
+    for (let p = 0; p < pairs; p++) {
+      const torch = () => !missing && torchRuns.push(runTorch(["speed", model, String(batch), String(steps), String(RUNS), DATA_DIR]));
+      const mine = () => oursRuns.push(oursInChild(model, batch, steps));
+      if (p % 2) [mine(), torch()];
+      else [torch(), mine()];
     }
-    const numeric = stockRuns.filter((v): v is number => typeof v === "number");
-    const s = numeric.length === stockRuns.length
-      ? median(numeric)
-      : String(stockRuns.find((v) => typeof v === "string"));
     const o = median(oursRuns);
-    const ratio = typeof s === "number" ? `${(o / s).toFixed(1)}x` : "stock cannot train it";
-    results[`${model}_b${batch}`] = { stock: s, ours: o, stockRuns, oursRuns };
-    const range = (v: number[]) => `${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}`;
+    const line = `${model} batch ${batch}: spurious1d ${(o / 1000).toFixed(1)}k (${range(oursRuns)})`;
+    if (missing) {
+      console.log(line);
+      results[`${model}_b${batch}`] = { ours: o, oursRuns };
+      continue;
+    }
+    const t = median(torchRuns);
+    const pairRatios = oursRuns.map((v, i) => v / torchRuns[i]);
     console.log(
-      `${model} batch ${batch}: stock model.fit ${
-        typeof s === "number" ? `${s.toFixed(0)} (${range(numeric)})` : s
-      }; ` +
-        `spurious1d ${o.toFixed(0)} (${range(oursRuns)}) samples/s (${ratio})`,
+      `${line}, PyTorch ${(t / 1000).toFixed(1)}k (${range(torchRuns)}): ${(o / t).toFixed(2)}x ` +
+        `(pairs ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}x)`,
     );
+    results[`${model}_b${batch}`] = { ours: o, torch: t, ratio: o / t, oursRuns, torchRuns, pairRatios };
   }
 }
 console.log(JSON.stringify(results));

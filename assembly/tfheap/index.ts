@@ -5,3 +5,4 @@ export { gemm, transposeF32 } from "../gemm";
 export { denseForward, denseBackward } from "../dense";
 export { conv1dForward, conv1dBackward } from "../conv1d";
 export { adamStep, sgdStep } from "../optim";
+export { softmaxXentHeap } from "../heap_xent";

@@ -105,20 +105,17 @@ export const groupDro: Method = {
     const groups = ctx.groups("train");
     const q = new Float64Array(ctx.numGroups).fill(1 / ctx.numGroups);
     const { tf } = ctx;
-    const result = train(
-      tf,
-      ctx.training,
-      { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: ctx.splits.train.seqLength },
-      undefined,
-      undefined,
-      (batch, losses) => {
+    const result = train(tf, {
+      config: ctx.training,
+      data: { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: ctx.splits.train.seqLength },
+      batchWeighting: (batch, losses) => {
         const g = Int32Array.from(batch, (i) => groups[i]);
         const m = groupMeans(losses(), g, ctx.numGroups);
         updateGroupWeights(q, m.mean, m.present, eta);
         // mean_i(w_i CE_i) over the batch = sum_g q_g loss_g
         return Float32Array.from(g, (gi) => (q[gi] * batch.length) / m.count[gi]);
       },
-    );
+    });
     const f = ctx.splits.train.seqLength;
     const out = {
       method: "gdro",

@@ -17,7 +17,7 @@ function retrain(
   const { tf } = ctx;
   const f = ctx.splits.train.seqLength;
   const config = { ...ctx.training, batchSize: Math.min(ctx.training.batchSize, data.y.length) };
-  const r = train(tf, config, data);
+  const r = train(tf, { config, data });
   const out = {
     method: name,
     selected,
@@ -44,10 +44,9 @@ export const jtt: Method = {
     const x = ctx.inputs("train");
     const y = ctx.splits.train.y;
     const f = ctx.splits.train.seqLength;
-    const first = train(tf, { ...ctx.training, steps: Math.max(1, Math.round(ctx.training.steps * fraction)) }, {
-      x,
-      y,
-      seqLength: f,
+    const first = train(tf, {
+      config: { ...ctx.training, steps: Math.max(1, Math.round(ctx.training.steps * fraction)) },
+      data: { x, y, seqLength: f },
     });
     const logits = predictLogits(tf, first.model, x, f);
     disposeModel(first.model);

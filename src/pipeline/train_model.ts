@@ -25,7 +25,10 @@ const asFloat32 = (x: Float64Array | Float32Array) => (x instanceof Float32Array
 export async function trainModel(training: TrainConfig, rows: TrainTestRows, tf?: TF): Promise<TrainedModel> {
   const t = tf ?? (await tfReady());
   const start = performance.now();
-  const result = train(t, training, { x: asFloat32(rows.train.x), y: rows.train.y, seqLength: rows.seqLength });
+  const result = train(t, {
+    config: training,
+    data: { x: asFloat32(rows.train.x), y: rows.train.y, seqLength: rows.seqLength },
+  });
   const seconds = (performance.now() - start) / 1000;
   return {
     model: result.model,

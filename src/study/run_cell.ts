@@ -227,7 +227,10 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     });
     lap("gammaSweep");
     const cleanModel =
-      train(tf, training, { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f }).model;
+      train(tf, {
+        config: training,
+        data: { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f },
+      }).model;
     clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
     disposeModel(cleanModel);
     lap("clean");

@@ -27,9 +27,13 @@ export interface TrainConfig {
   evalEvery: number;
   selectBy: SelectBy;
   seed: number;
+  /** The MLP's hidden width. */
+  hidden: number;
+  /** The CNN's channels per convolution. */
+  channels: number;
 }
 
-/** The reference protocol: Adam, lr 1e-2, batch 100, 6000 steps, sequential batches. */
+/** The reference protocol: Adam, lr 1e-2, batch 100, 6000 steps, sequential batches, the reference's sizes. */
 export const TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   model: "mlp",
   optimizer: "adam",
@@ -42,6 +46,8 @@ export const TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   evalEvery: 1000,
   selectBy: "last",
   seed: 0,
+  hidden: 100,
+  channels: 25,
 });
 
 /** Validate a training config over the defaults; `trainSize` bounds the batch size. */
@@ -68,6 +74,8 @@ export function resolveTrainConfig(input: unknown, trainSize?: number, path = ""
     evalEvery: integer(at("evalEvery"), v.evalEvery, { min: 1, max: 1e9 }),
     selectBy: oneOf(at("selectBy"), v.selectBy, SELECT_BY),
     seed: integer(at("seed"), v.seed, { min: 0, max: 2 ** 32 - 1 }),
+    hidden: integer(at("hidden"), v.hidden, { min: 1, max: 4096 }),
+    channels: integer(at("channels"), v.channels, { min: 1, max: 1024 }),
   };
 }
 

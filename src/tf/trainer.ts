@@ -1,13 +1,15 @@
-// A hand-written training loop on tfjs-wasm (no model.fit): seeded initialisation and batch order,
-// Adam or SGD, weight decay, per-example loss weights, evaluation every N steps with model
-// selection, and a clear stop on a NaN loss. The same config and seed give the same weights in
-// every runtime.
+// A hand-written training loop (no model.fit): seeded initialisation and batch order, Adam or SGD,
+// weight decay, per-example loss weights, evaluation every N steps with model selection, and a
+// clear stop on a NaN loss. Each step runs the model's layers straight on tfjs-wasm's heap
+// (heap_network.ts: no engine op, tensor or tape per step); the weights go back into the model's
+// variables at the end. The same config and seed give the same weights in every runtime.
 import type * as tfc from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { deriveSeed, permutation } from "../random/draws.ts";
-import { createModel, type Model, restore, snapshot } from "./models.ts";
-import { fusedOptimizer } from "./optimizer.ts";
-import { softmaxCrossEntropy } from "./ops/softmax_cross_entropy.ts";
+import { createModel, disposeModel, layerOutputs, type Model, restore } from "./models.ts";
+import { HeapBlock, HeapNetwork } from "./heap_network.ts";
+import { packedOptimizer } from "./optimizer.ts";
 import type { TrainConfig } from "./train_config.ts";
 
 type TF = typeof tfc;
@@ -62,8 +64,65 @@ export class TrainingDiverged extends Error {
 const NUM_CLASSES = 10;
 const EVAL_BATCH = 4096;
 
-// Apply `f` to the rows of x in batches, concatenating its `width` outputs per row.
-function mapRows(
+/** What train() needs: the config, the data, and optionally validation data, a model to continue, batch weights. */
+export interface TrainOptions {
+  readonly config: TrainConfig;
+  readonly data: TrainData;
+  /** Evaluated every config.evalEvery steps (and at the end), for the history and model selection. */
+  readonly val?: EvalData;
+  /** Continue training this model instead of a fresh one (its variables receive the result). */
+  readonly init?: Model;
+  readonly batchWeighting?: BatchWeighting;
+}
+
+// The wasm backend, which the heap kernels need.
+function wasmBackend(tf: TF): BackendWasm {
+  if (tf.getBackend() !== "wasm") throw new Error("spurious1d trains on the tfjs wasm backend (see tfReady)");
+  return tf.backend() as unknown as BackendWasm;
+}
+
+// The model's variables packed into a new heap block (the layout of `net`).
+function packParams(backend: BackendWasm, model: Model, net: HeapNetwork): HeapBlock {
+  const block = new HeapBlock(backend, net.layout.total);
+  const values = model.variables.map((v) => v.dataSync() as Float32Array);
+  values.forEach((v, i) => block.f32(net.layout.offsets[i], v.length).set(v));
+  return block;
+}
+
+// Per-variable copies of a packed parameter vector.
+function unpackParams(block: HeapBlock, at: number, net: HeapNetwork): Float32Array[] {
+  return net.layout.offsets.map((o, i) => block.f32(at + o, net.layout.sizes[i]).slice());
+}
+
+// The output of layers [0, upTo) for every row of x, in chunks of net.rows, with the parameters at `params`.
+function mapRowsOnHeap(
+  backend: BackendWasm,
+  net: HeapNetwork,
+  params: number,
+  x: Float32Array,
+  upTo: number,
+): Float32Array {
+  const f = net.inputSize;
+  const n = x.length / f;
+  if (upTo === 0) return x.slice();
+  const per = layerOutputs(net.layers[upTo - 1]);
+  const out = new Float32Array(n * per);
+  const input = new HeapBlock(backend, Math.min(n, net.rows) * f);
+  try {
+    for (let first = 0; first < n; first += net.rows) {
+      const count = Math.min(net.rows, n - first);
+      input.f32(0, count * f).set(x.subarray(first * f, (first + count) * f));
+      net.forward(params, input.at(0), count, upTo);
+      out.set(net.outputView(upTo - 1, count), first * per);
+    }
+  } finally {
+    input.dispose();
+  }
+  return out;
+}
+
+// Apply `f` to the rows of x in batches through tfjs ops (backends other than wasm).
+function mapRowsWithOps(
   tf: TF,
   x: Float32Array,
   seqLength: number,
@@ -83,26 +142,52 @@ function mapRows(
   return out;
 }
 
+// The model's outputs after layers [0, upTo) for every row of x.
+function predictRows(tf: TF, model: Model, x: Float32Array, seqLength: number, upTo: number): Float32Array {
+  if (seqLength !== model.inputLength) {
+    throw new RangeError(`predict: rows of ${seqLength} values for a model of input length ${model.inputLength}`);
+  }
+  const embedding = upTo < model.layers.length;
+  if (tf.getBackend() !== "wasm") {
+    const width = embedding ? model.embeddingSize : model.numClasses;
+    return mapRowsWithOps(tf, x, seqLength, width, (xb) => (embedding ? model.embed(xb) : model.logits(xb)));
+  }
+  const backend = wasmBackend(tf);
+  const n = x.length / seqLength;
+  const net = new HeapNetwork(backend, model.layers, Math.max(1, Math.min(EVAL_BATCH, n)), false);
+  const params = packParams(backend, model, net);
+  try {
+    return mapRowsOnHeap(backend, net, params.at(0), x, upTo);
+  } finally {
+    params.dispose();
+    net.dispose();
+  }
+}
+
 /** Logits of every row of x, in batches, as one Float32Array [n x classes]. */
 export function predictLogits(tf: TF, model: Model, x: Float32Array, seqLength: number): Float32Array {
-  return mapRows(tf, x, seqLength, model.numClasses, (xb) => model.logits(xb));
+  return predictRows(tf, model, x, seqLength, model.layers.length);
 }
 
 /** Embeddings (penultimate features) of every row of x, as one Float32Array [n x embeddingSize]. */
 export function predictEmbeddings(tf: TF, model: Model, x: Float32Array, seqLength: number): Float32Array {
-  return mapRows(tf, x, seqLength, model.embeddingSize, (xb) => model.embed(xb));
+  return predictRows(tf, model, x, seqLength, model.layers.length - 1);
+}
+
+// Group metrics of logits on an evaluation set (groups = classes when none are given).
+function metricsOf(logits: Float32Array, data: EvalData, numClasses: number): GroupMetrics {
+  return groupMetrics({
+    labels: data.y,
+    groups: data.g ?? data.y,
+    numGroups: data.g ? data.numGroups ?? 1 + Math.max(...data.g) : numClasses,
+    numClasses,
+    logits,
+  });
 }
 
 /** Group metrics of a model on an evaluation set (groups = classes when none are given). */
 export function evaluate(tf: TF, model: Model, data: EvalData, seqLength: number): GroupMetrics {
-  const logits = predictLogits(tf, model, data.x, seqLength);
-  return groupMetrics({
-    labels: data.y,
-    groups: data.g ?? data.y,
-    numGroups: data.g ? data.numGroups ?? 1 + Math.max(...data.g) : model.numClasses,
-    numClasses: model.numClasses,
-    logits,
-  });
+  return metricsOf(predictLogits(tf, model, data.x, seqLength), data, model.numClasses);
 }
 
 /** Each example's cross-entropy (no gradient). */
@@ -115,46 +200,46 @@ export function perExampleCrossEntropy(tf: TF, logits: tfc.Tensor2D, labels: tfc
 }
 
 /** Train a fresh model (or continue `init`) on `data`; evaluate on `val` every evalEvery steps. */
-export function train(
-  tf: TF,
-  config: TrainConfig,
-  data: TrainData,
-  val?: EvalData,
-  init?: Model,
-  batchWeighting?: BatchWeighting,
-): TrainResult {
+export function train(tf: TF, options: TrainOptions): TrainResult {
+  const { config, data, val, init, batchWeighting } = options;
   const n = data.y.length;
   const f = data.seqLength;
   if (config.batchSize > n) throw new RangeError(`batchSize ${config.batchSize} exceeds the ${n} training examples`);
-  const model = init ?? createModel(tf, config.model, config.seed, f, NUM_CLASSES);
-  const optimizer = fusedOptimizer(tf, model.variables, {
+  data.y.forEach((y, i) => {
+    if (!(y >= 0 && y < NUM_CLASSES)) throw new RangeError(`train: label ${y} of row ${i} is not in [0, ${NUM_CLASSES})`);
+  });
+  const backend = wasmBackend(tf);
+  const shape = { hidden: config.hidden, channels: config.channels };
+  const model = init ?? createModel(tf, config.model, config.seed, f, NUM_CLASSES, shape);
+  const net = new HeapNetwork(backend, model.layers, config.batchSize, true);
+  const size = net.layout.total;
+  const params = packParams(backend, model, net);
+  const grads = new HeapBlock(backend, size);
+  const optimizer = packedOptimizer(backend, size, {
     kind: config.optimizer,
     learningRate: config.learningRate,
     weightDecay: config.weightDecay,
     momentum: config.momentum,
   });
+  // The epoch's examples in order: x (n*f floats), then labels (n int32), then loss weights (n).
+  const epochData = new HeapBlock(backend, n * f + 2 * n + config.batchSize);
+  const [xAt, yAt, wAt, batchWAt] = [0, n * f, n * f + n, n * f + 2 * n];
+  let evalNet: HeapNetwork | undefined;
   const history: EvalPoint[] = [];
   let best: { score: number; step: number; weights: Float32Array[] } | undefined;
-  // The epoch's example order lives on the backend; batches are slices of it.
   let epoch = -1;
-  let xs: tfc.Tensor2D | undefined;
-  let ys: tfc.Tensor1D | undefined;
-  let ws: tfc.Tensor1D | undefined;
   let order: Int32Array | undefined;
   const loadEpoch = (e: number) => {
-    xs?.dispose();
-    ys?.dispose();
-    ws?.dispose();
     order = config.batchOrder === "shuffled" ? permutation(n, deriveSeed(config.seed, 1_000_000 + e)) : undefined;
-    const pick = <T extends Float32Array | Int32Array>(src: T, width: number): T => {
-      if (!order) return src;
-      const out = new (src.constructor as new (n: number) => T)(src.length);
-      for (let i = 0; i < n; i++) out.set(src.subarray(order[i] * width, order[i] * width + width), i * width);
-      return out;
-    };
-    xs = tf.tensor2d(pick(data.x, f), [n, f]);
-    ys = tf.tensor1d(pick(data.y, 1), "int32");
-    ws = data.weights ? tf.tensor1d(pick(data.weights, 1)) : undefined;
+    const x = epochData.f32(xAt, n * f);
+    const y = epochData.i32(yAt, n);
+    const w = epochData.f32(wAt, n);
+    for (let i = 0; i < n; i++) {
+      const src = order ? order[i] : i;
+      x.set(data.x.subarray(src * f, src * f + f), i * f);
+      y[i] = data.y[src];
+      if (data.weights) w[i] = data.weights[src];
+    }
     epoch = e;
   };
   const start = performance.now();
@@ -164,49 +249,62 @@ export function train(
       const offset = (step * config.batchSize) % n;
       const e = Math.floor((step * config.batchSize) / n);
       if (e !== epoch && (config.batchOrder === "shuffled" || epoch < 0)) loadEpoch(e);
-      const size = Math.min(config.batchSize, n - offset); // the reference's slice may be short at the end
-      const loss = tf.tidy(() => {
-        const xb = tf.slice(xs!, [offset, 0], [size, f]);
-        const yb = tf.slice(ys!, [offset], [size]);
-        let wb = ws ? tf.slice(ws, [offset], [size]) : undefined;
-        if (batchWeighting) {
-          const ids = Int32Array.from({ length: size }, (_, i) => (order ? order[offset + i] : offset + i));
-          const losses = () => perExampleCrossEntropy(tf, model.logits(xb), yb).dataSync() as Float32Array;
-          wb = tf.tensor1d(batchWeighting(ids, losses));
-        }
-        const { value, grads } = tf.variableGrads(
-          () => softmaxCrossEntropy(tf, model.logits(xb), yb, wb),
-          model.variables,
-        );
-        const lossValue = value.dataSync()[0];
-        // A diverged step is not applied: the weights stay those of the last finite loss.
-        if (Number.isFinite(lossValue)) optimizer.step(model.variables.map((v) => grads[v.name]));
-        return lossValue;
-      });
-      seen += size;
+      const rows = Math.min(config.batchSize, n - offset); // the reference's slice may be short at the end
+      const x = epochData.at(xAt + offset * f);
+      let weights = data.weights ? epochData.at(wAt + offset) : 0;
+      if (batchWeighting) {
+        const ids = Int32Array.from({ length: rows }, (_, i) => (order ? order[offset + i] : offset + i));
+        const losses = () => {
+          restore(tf, model, unpackParams(params, 0, net));
+          return tf.tidy(() => {
+            const xb = tf.tensor2d(epochData.f32(xAt + offset * f, rows * f).slice(), [rows, f]);
+            const yb = tf.tensor1d(epochData.i32(yAt + offset, rows).slice(), "int32");
+            return perExampleCrossEntropy(tf, model.logits(xb), yb).dataSync() as Float32Array;
+          });
+        };
+        epochData.f32(batchWAt, rows).set(batchWeighting(ids, losses));
+        weights = epochData.at(batchWAt);
+      }
+      net.forward(params.at(0), x, rows);
+      // The loss as a float32, as the tfjs path reported it.
+      const loss = Math.fround(net.loss(epochData.at(yAt + offset), weights, rows));
+      seen += rows;
+      // A diverged step is not applied: the weights stay those of the last finite loss.
       if (!Number.isFinite(loss)) throw new TrainingDiverged(step, loss);
+      net.backward(params.at(0), grads.at(0), x, rows);
+      optimizer.step(params.at(0), grads.at(0));
       const last = step === config.steps - 1;
       if ((step + 1) % config.evalEvery === 0 || last) {
         const point: EvalPoint = { step: step + 1, loss };
         if (val) {
-          const m = evaluate(tf, model, val, f);
+          evalNet ??= new HeapNetwork(backend, model.layers, Math.max(1, Math.min(EVAL_BATCH, val.y.length)), false);
+          const logits = mapRowsOnHeap(backend, evalNet, params.at(0), val.x, model.layers.length);
+          const m = metricsOf(logits, val, model.numClasses);
           Object.assign(point, { accuracy: m.averageAccuracy, worstGroupAccuracy: m.worstGroupAccuracy });
           if (config.selectBy !== "last") {
             // Ties and zeros: prefer higher average accuracy, then the earlier step.
             const score = config.selectBy === "accuracy"
               ? m.averageAccuracy
               : m.worstGroupAccuracy + 1e-6 * m.averageAccuracy;
-            if (!best || score > best.score) best = { score, step: step + 1, weights: snapshot(model) };
+            if (!best || score > best.score) best = { score, step: step + 1, weights: unpackParams(params, 0, net) };
           }
         }
         history.push(point);
       }
     }
+    restore(tf, model, unpackParams(params, 0, net));
+  } catch (error) {
+    // A model being continued keeps the last applied weights; a fresh one is freed.
+    if (init) restore(tf, model, unpackParams(params, 0, net));
+    else disposeModel(model);
+    throw error;
   } finally {
     optimizer.dispose();
-    xs?.dispose();
-    ys?.dispose();
-    ws?.dispose();
+    evalNet?.dispose();
+    epochData.dispose();
+    grads.dispose();
+    params.dispose();
+    net.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
   if (best) restore(tf, model, best.weights);

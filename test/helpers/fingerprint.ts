@@ -45,7 +45,7 @@ export async function fingerprints(): Promise<Record<string, string>> {
         seed: 5,
         weightDecay: 1e-3,
       });
-      const r = train(tf, cfg, { x: ds.x32, y: ds.y, seqLength: 40 });
+      const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40 } });
       out[`train_${model}_${optimizer}`] = sha256(Float32Array.from(snapshot(r.model).flatMap((v) => Array.from(v))));
       disposeModel(r.model);
     }

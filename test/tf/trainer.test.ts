@@ -23,9 +23,9 @@ test("the same config and seed give bitwise identical weights; another seed does
   const d = await data();
   for (const model of ["linear", "mlp", "cnn"] as const) {
     const cfg = resolveTrainConfig({ model, steps: 30, batchSize: 50, batchOrder: "shuffled", seed: 3 });
-    const a = train(tf, cfg, d.train);
-    const b = train(tf, cfg, d.train);
-    const c = train(tf, { ...cfg, seed: 4 }, d.train);
+    const a = train(tf, { config: cfg, data: d.train });
+    const b = train(tf, { config: cfg, data: d.train });
+    const c = train(tf, { config: { ...cfg, seed: 4 }, data: d.train });
     assert.equal(weightsHash(snapshot(a.model)), weightsHash(snapshot(b.model)), model);
     assert.notEqual(weightsHash(snapshot(a.model)), weightsHash(snapshot(c.model)), model);
     [a, b, c].forEach((r) => disposeModel(r.model));
@@ -37,12 +37,11 @@ test("training and evaluation leak no tensors", async () => {
   const d = await data();
   for (const model of ["linear", "mlp", "cnn"] as const) {
     const before = tf.memory().numTensors;
-    const r = train(
-      tf,
-      resolveTrainConfig({ model, steps: 20, batchSize: 64, evalEvery: 5, selectBy: "accuracy" }),
-      d.train,
-      d.test,
-    );
+    const r = train(tf, {
+      config: resolveTrainConfig({ model, steps: 20, batchSize: 64, evalEvery: 5, selectBy: "accuracy" }),
+      data: d.train,
+      val: d.test,
+    });
     evaluate(tf, r.model, d.test, 40);
     predictEmbeddings(tf, r.model, d.test.x, 40);
     disposeModel(r.model);
@@ -56,7 +55,7 @@ test("a diverging run stops with an error naming the step", async () => {
   const x = d.train.x.slice();
   x[123] = NaN;
   assert.throws(
-    () => train(tf, resolveTrainConfig({ model: "mlp", steps: 50, batchSize: 100 }), { ...d.train, x }),
+    () => train(tf, { config: resolveTrainConfig({ model: "mlp", steps: 50, batchSize: 100 }), data: { ...d.train, x } }),
     (e: unknown) => e instanceof TrainingDiverged && e.step === 0 && /loss is NaN at step 0/.test(e.message),
   );
 });
@@ -65,7 +64,7 @@ test("embeddings times the head plus bias are the logits", async () => {
   const tf = await tfReady();
   const d = await data();
   for (const model of ["mlp", "cnn"] as const) {
-    const r = train(tf, resolveTrainConfig({ model, steps: 5 }), d.train);
+    const r = train(tf, { config: resolveTrainConfig({ model, steps: 5 }), data: d.train });
     const emb = predictEmbeddings(tf, r.model, d.test.x, 40);
     const logits = predictLogits(tf, r.model, d.test.x, 40);
     const W = r.model.head.W.dataSync();
@@ -85,12 +84,11 @@ test("embeddings times the head plus bias are the logits", async () => {
 test("model selection keeps the evaluated step with the best validation score", async () => {
   const tf = await tfReady();
   const d = await data();
-  const r = train(
-    tf,
-    resolveTrainConfig({ model: "mlp", steps: 60, evalEvery: 10, selectBy: "accuracy" }),
-    d.train,
-    d.test,
-  );
+  const r = train(tf, {
+    config: resolveTrainConfig({ model: "mlp", steps: 60, evalEvery: 10, selectBy: "accuracy" }),
+    data: d.train,
+    val: d.test,
+  });
   const best = r.history.reduce((a, p) => (p.accuracy! > a.accuracy! ? p : a));
   assert.equal(r.selectedStep, best.step);
   assert.equal(evaluate(tf, r.model, d.test, 40).averageAccuracy, best.accuracy);
@@ -101,7 +99,10 @@ test("zero loss weights on a class make training ignore it", async () => {
   const tf = await tfReady();
   const d = await data();
   const weights = Float32Array.from(d.train.y, (y) => (y === 3 ? 0 : 1));
-  const r = train(tf, resolveTrainConfig({ model: "linear", steps: 300, learningRate: 0.05 }), { ...d.train, weights });
+  const r = train(tf, {
+    config: resolveTrainConfig({ model: "linear", steps: 300, learningRate: 0.05 }),
+    data: { ...d.train, weights },
+  });
   const m = evaluate(tf, r.model, d.test, 40);
   assert.ok(m.classes[3].accuracy < 0.05, `class 3 accuracy ${m.classes[3].accuracy}`);
   disposeModel(r.model);

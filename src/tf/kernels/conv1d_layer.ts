@@ -72,7 +72,7 @@ export const conv1dGradConfig = wasmKernel(CONV1D_GRAD, ({ inputs, backend, attr
   const { outs, dW, db, dx } = gradOutputs(backend, a.want, { W: W.shape, b: [cout], x: x.shape });
   const [scratch, scratchPtr] = allocate(backend, [rows * cout + (rows + Math.max(rows, cout)) * kw * cin]);
   const k = heapKernels(backend);
-  k.conv1dBackward(at(dy), at(x), at(W), relu ? at(act) : 0, ...args, relu ? 1 : 0, dW, db, dx, scratchPtr);
+  k.conv1dBackward(at(dy), at(x), at(W), relu ? at(act) : 0, ...args, relu ? 1 : 0, dW, db, dx, scratchPtr, 0);
   backend.disposeData(scratch.dataId);
   return outs;
 });

@@ -4,7 +4,7 @@
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { wasmBase64 } from "../../../build/wasm/tfheap.wasm.ts";
-import { decodeBase64 } from "../../wasm/module.ts";
+import { decodeBase64, sharedKernels } from "../../wasm/module.ts";
 
 /** The exports of build/wasm/tfheap.wasm (pointers are byte offsets into tfjs-wasm's heap). */
 export interface HeapKernels {
@@ -70,6 +70,7 @@ export interface HeapKernels {
     db: number,
     dx: number,
     scratch: number,
+    cols: number,
   ): void;
   adamStep(
     p: number,
@@ -85,17 +86,33 @@ export interface HeapKernels {
     invSqrtC2: number,
   ): void;
   sgdStep(p: number, g: number, m: number, n: number, lr: number, momentum: number, wd: number): void;
+  softmaxXentHeap(
+    logits: number,
+    n: number,
+    c: number,
+    labels: number,
+    weights: number,
+    grad: number,
+    scratch: number,
+  ): number;
 }
 
 const bound = new WeakMap<object, HeapKernels>();
 let compiled: WebAssembly.Module | undefined;
 
+/** tfjs-wasm's memory (views on it must be taken again after any allocation, which may grow it). */
+export function heapMemory(backend: BackendWasm): WebAssembly.Memory {
+  return (backend as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+}
+
 function imports(backend: BackendWasm): WebAssembly.Imports {
-  const memory = (backend as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+  const memory = heapMemory(backend);
   const abort = () => {
     throw new Error("spurious1d heap kernels: abort");
   };
-  return { env: { memory, abort } };
+  // exp and log are the main module's, so the loss has the same bits as its xent kernel.
+  const { wasmExp: exp, wasmLog: log } = sharedKernels().raw;
+  return { env: { memory, abort, exp, log } };
 }
 
 /**
