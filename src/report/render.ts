@@ -13,8 +13,20 @@ export interface Rendered {
   readonly svg: string;
 }
 
-/** Compile a vega-lite spec and render it to an SVG string. */
-export async function renderSpec(spec: TopLevelSpec): Promise<Rendered> {
+/**
+ * vega numbers clip paths from a process-wide counter, so the same figure would get other ids after
+ * other figures: renumber them from 1 under the figure's own prefix (stable bytes, unique in a page).
+ */
+export function renumberClips(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/\bclip(\d+)\b/g, (_, n: string) => {
+    if (!ids.has(n)) ids.set(n, `${prefix}-clip${ids.size + 1}`);
+    return ids.get(n)!;
+  });
+}
+
+/** Compile a vega-lite spec and render it to an SVG string; `id` prefixes its clip-path ids. */
+export async function renderSpec(spec: TopLevelSpec, id: string): Promise<Rendered> {
   const warnings: string[] = [];
   const logger = vega.logger(vega.Warn);
   logger.warn = (...args: readonly unknown[]) => {
@@ -27,7 +39,7 @@ export async function renderSpec(spec: TopLevelSpec): Promise<Rendered> {
   if (warnings.length) throw new Error(`vega-lite: ${warnings.join("; ")}`);
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logger });
   try {
-    const svg = await view.toSVG();
+    const svg = renumberClips(await view.toSVG(), id);
     if (warnings.length) throw new Error(`vega: ${warnings.join("; ")}`);
     return { vega: compiled, svg };
   } finally {

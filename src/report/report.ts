@@ -23,7 +23,7 @@ export interface Figure {
 /** Every figure of the report, rendered. */
 export async function buildFigures(s: StudySummary, views: StudyViews): Promise<Figure[]> {
   const out: Figure[] = [];
-  for (const f of figureSpecs(s, views)) out.push({ ...f, ...(await renderSpec(f.spec)) });
+  for (const f of figureSpecs(s, views)) out.push({ ...f, ...(await renderSpec(f.spec, f.name)) });
   return out;
 }
 
