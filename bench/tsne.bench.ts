@@ -1,7 +1,7 @@
 // Barnes-Hut t-SNE on the default MNIST-1D (all 5,000 examples x 40), sklearn 1.2's defaults.
 // Targets (from the issue): no slower than sklearn 1.2's Barnes-Hut here (26 s on one thread) and a final
 // KL divergence within 5% of sklearn's (2.449). Run: npm run bench:tsne
-import { tsne } from "../src/report/tsne.ts";
+import { tsne } from "../src/study/tsne.ts";
 import { makeMnist1d } from "../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
 

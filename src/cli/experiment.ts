@@ -21,6 +21,8 @@ import { checkResultsRoot } from "./output_dir.ts";
 import { describe } from "../config/errors.ts";
 import { parseJsonText } from "../config/json_text.ts";
 import { svgToPng } from "./png.ts";
+import { readVegaSources } from "./vega_sources.ts";
+import { studyViews } from "../study/views.ts";
 
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
@@ -28,7 +30,7 @@ export function experimentHelp(): string {
     "Usage: spurious1d experiment [--quick] [--config FILE] [flags]",
     "",
     "Run the study and write results/<run>/: results.jsonl (one line per cell; rerunning resumes),",
-    "summary.json, summary.csv, figures/*.svg and *.png, and report.html.",
+    "summary.json, summary.csv, figures/*.vl.json (vega-lite specs), *.svg and *.png, and report.html.",
     "",
     `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (fields: README, "The study")`,
     `  ${"--quick".padEnd(24)} a small version of the study (about a minute)`,
@@ -51,14 +53,15 @@ export async function writeReport(dir: string, config: StudyConfig, results: Cel
   const summary = summarise(config, results);
   await writeAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   await writeAtomic(join(dir, "summary.csv"), summaryCsv(config, results));
-  const figures = await buildFigures(summary);
+  const figures = await buildFigures(summary, await studyViews(config));
   await mkdir(join(dir, "figures"), { recursive: true });
   for (const f of figures) {
+    await writeAtomic(join(dir, "figures", `${f.name}.vl.json`), JSON.stringify(f.spec, null, 1) + "\n");
     await writeAtomic(join(dir, "figures", `${f.name}.svg`), f.svg);
     await writeAtomic(join(dir, "figures", `${f.name}.png`), await svgToPng(f.svg));
   }
   const html = join(dir, "report.html");
-  await writeAtomic(html, reportHtml(summary, figures));
+  await writeAtomic(html, reportHtml(summary, figures, await readVegaSources()));
   return html;
 }
 

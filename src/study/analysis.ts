@@ -26,14 +26,14 @@ export interface StudySummary {
   readonly config: StudyConfig;
   readonly cells: number;
   readonly base: {
-    readonly erm: Record<"inDistribution" | "absent" | "conflicting", { accuracy: Stat; worstGroupAccuracy: Stat }>;
+    readonly erm: Record<"inDistribution" | "absent" | "conflicting", ScorePair>;
     readonly trainAccuracy: Stat;
-    readonly clean: { accuracy: Stat; worstGroupAccuracy: Stat };
+    readonly clean: ScorePair;
     readonly methods: Record<
       string,
       { accuracy: Stat; worstGroupAccuracy: Stat; worstClassAccuracy: Stat; conflictingAccuracy: Stat }
     >;
-    readonly probe: { accuracy: Stat; worstGroupAccuracy: Stat };
+    readonly probe: ScorePair;
     readonly numGroups: number;
     readonly testSize: number;
     readonly conclusion: string;
@@ -73,6 +73,13 @@ export interface StudySummary {
   };
 }
 
+/** Average, worst-group and worst-class accuracy over seeds. */
+export interface ScorePair {
+  readonly accuracy: Stat;
+  readonly worstGroupAccuracy: Stat;
+  readonly worstClassAccuracy: Stat;
+}
+
 export interface StrengthRow {
   readonly rho: number;
   readonly amplitude: number;
@@ -82,9 +89,10 @@ export interface StrengthRow {
   readonly best: Stat;
 }
 
-const scorePair = (cells: readonly CellResult[], f: (c: CellResult) => Scores) => ({
+const scorePair = (cells: readonly CellResult[], f: (c: CellResult) => Scores): ScorePair => ({
   accuracy: stat(cells.map((c) => f(c).accuracy)),
   worstGroupAccuracy: stat(cells.map((c) => f(c).worstGroupAccuracy)),
+  worstClassAccuracy: stat(cells.map((c) => f(c).worstClassAccuracy ?? NaN)),
 });
 
 function strengthRows(cells: readonly CellResult[], config: StudyConfig, key: "rho" | "amplitude"): StrengthRow[] {

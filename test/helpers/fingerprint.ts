@@ -11,7 +11,7 @@ import { tfReady } from "../../src/tf/backend.ts";
 import { train } from "../../src/tf/trainer.ts";
 import { resolveTrainConfig } from "../../src/tf/train_config.ts";
 import { disposeModel, snapshot } from "../../src/tf/models.ts";
-import { tsne } from "../../src/report/tsne.ts";
+import { tsne } from "../../src/study/tsne.ts";
 
 /** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
 export async function fingerprints(): Promise<Record<string, string>> {

@@ -2,7 +2,7 @@
 // input gives the same bits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tsne } from "../../src/report/tsne.ts";
+import { tsne } from "../../src/study/tsne.ts";
 import { uniforms } from "../../src/random/draws.ts";
 import { sha256 } from "../helpers/hash.ts";
 

@@ -1,0 +1,577 @@
+// The report's figures as vega-lite specs, from the study's summary and data views. Every chart of
+// results facets by `model` (one row per model), names the model and the feature in its title, draws
+// 95% confidence intervals as error bars, and colours methods from the one palette.
+import type { TopLevelSpec } from "vega-lite";
+import type { Stat, StudySummary } from "../study/analysis.ts";
+import type { StudyViews } from "../study/views.ts";
+import { ci95 } from "./interval.ts";
+import { agreementScale, CLEAN_MODEL, DIGIT_SCHEME, methodScale, NEUTRAL, PROBE } from "./palette.ts";
+
+/** A figure before rendering: file name, caption, vega-lite spec. */
+export interface FigureSpec {
+  readonly name: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+type Json = Record<string, unknown>;
+
+/** One plotted estimate: mean and 95% CI in percent (null when absent), with its seed count. */
+interface StatFields {
+  mean: number | null;
+  lo: number | null;
+  hi: number | null;
+  sd: number | null;
+  n: number;
+}
+
+const num = (v: number) => (Number.isFinite(v) ? v : null);
+
+function pct(s: Stat, scale = 100): StatFields {
+  const ci = ci95(s);
+  return {
+    mean: num(scale * s.mean),
+    lo: ci ? num(scale * ci.lo) : null,
+    hi: ci ? num(scale * ci.hi) : null,
+    sd: s.n > 1 ? num(scale * s.sd) : null,
+    n: s.n,
+  };
+}
+
+/** Shared look: readable fonts, nice ticks that never overlap, left-aligned titles. */
+const CONFIG: Json = {
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  axisQuantitative: { labelOverlap: "greedy", labelFlush: true, tickCount: 6 },
+  // Category names are few and short; rotated, their boxes would count as overlapping and be hidden.
+  axisBand: { labelAngle: -30, labelOverlap: false },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 280, orient: "right" },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
+  view: { stroke: "#ddd" },
+};
+
+const PERCENT_AXIS = { scale: { domain: [0, 100], nice: true }, axis: { tickCount: 5 } };
+
+const MODEL_ROW = { field: "model", type: "nominal", title: "model", header: { labelAngle: 0, labelAlign: "left" } };
+
+function top(title: string, subtitle: string, values: readonly object[], body: Json): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, subtitle },
+    data: { values },
+    config: CONFIG,
+    ...body,
+  } as unknown as TopLevelSpec;
+}
+
+/** Tooltip fields of an estimate (mean, interval, sd, seeds). */
+const STAT_TOOLTIP = [
+  { field: "mean", type: "quantitative", format: ".1f", title: "mean %" },
+  { field: "lo", type: "quantitative", format: ".1f", title: "95% CI from" },
+  { field: "hi", type: "quantitative", format: ".1f", title: "95% CI to" },
+  { field: "sd", type: "quantitative", format: ".1f", title: "sd (points)" },
+  { field: "n", type: "quantitative", title: "seeds" },
+];
+
+/** Whether any estimate has an interval (an error-bar layer with no data leaves vega an empty extent). */
+const hasCi = (rows: readonly StatFields[]) => rows.some((r) => r.lo !== null && r.hi !== null);
+
+/** Error-bar layer: the 95% CI, only where there is one. */
+function ciLayer(x: Json, colour: Json, extra: Json = {}): Json {
+  return {
+    transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
+    mark: { type: "rule", strokeWidth: 1.5 },
+    encoding: {
+      x,
+      y: { field: "lo", type: "quantitative" },
+      y2: { field: "hi" },
+      color: colour,
+      ...extra,
+    },
+  };
+}
+
+/** Grouped bars (one colour per method or per category), one column per measure, one row per model. */
+function barFacets(
+  o: {
+    x: Json;
+    colour: Json;
+    yTitle: string;
+    width: number;
+    rows: readonly (StatFields & { measure: string })[];
+    xOffset?: Json;
+  },
+): Json {
+  const y = { field: "mean", type: "quantitative", title: o.yTitle, ...PERCENT_AXIS };
+  const offset = o.xOffset ? { xOffset: o.xOffset } : {};
+  return {
+    facet: {
+      row: MODEL_ROW,
+      column: { field: "measure", type: "nominal", title: null, sort: [...new Set(o.rows.map((r) => r.measure))] },
+    },
+    spec: {
+      width: o.width,
+      height: 240,
+      layer: [
+        {
+          mark: { type: "bar" },
+          encoding: { x: o.x, y, color: o.colour, ...offset, tooltip: [o.x, ...STAT_TOOLTIP] },
+        },
+        ...(hasCi(o.rows)
+          ? [{
+            transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
+            mark: { type: "rule", color: NEUTRAL.interval, strokeWidth: 1.5 },
+            encoding: { x: o.x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, ...offset },
+          }]
+          : []),
+      ],
+    },
+    resolve: { scale: { x: "independent" } },
+  };
+}
+
+/** Lines with points and CI bars over a quantitative x, coloured by method, one row per model. */
+function lineFacets(
+  o: { x: Json; colour: Json; yTitle: string; rows: readonly StatFields[]; dash?: Json; extraTip?: Json[] },
+): Json {
+  const y = { field: "mean", type: "quantitative", title: o.yTitle, ...PERCENT_AXIS };
+  const dash = o.dash ? { strokeDash: o.dash } : {};
+  const detail = o.dash ? { detail: { field: o.dash.field as string } } : {};
+  return {
+    facet: { row: MODEL_ROW },
+    spec: {
+      width: 640,
+      height: 300,
+      layer: [
+        ...(hasCi(o.rows) ? [ciLayer(o.x, o.colour, detail)] : []),
+        {
+          mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 },
+          encoding: {
+            x: o.x,
+            y,
+            color: o.colour,
+            ...dash,
+            tooltip: [{ field: "method", title: "method" }, ...(o.extraTip ?? []), o.x, ...STAT_TOOLTIP],
+          },
+        },
+      ],
+    },
+  };
+}
+
+const methodColour = (methods: readonly string[], shown: readonly string[]) => ({
+  field: "method",
+  type: "nominal",
+  title: "method",
+  scale: methodScale(methods, shown),
+  sort: [...shown],
+});
+
+function dataFigures(v: StudyViews): FigureSpec[] {
+  const feature = `${v.kind} feature, amplitude ${v.amplitude}, rho ${v.rho}`;
+  const exampleName = (e: StudyViews["examples"][number]) => `#${e.index}: label ${e.label}, attribute ${e.attribute}`;
+  const seqRows = v.examples.flatMap((e) =>
+    e.values.map((value, t) => ({
+      model: v.model,
+      example: exampleName(e),
+      variant: e.variant,
+      t,
+      value,
+    }))
+  );
+  const window = v.window
+    ? [{
+      transform: [{ filter: "datum.t === 0 && datum.variant === 'spurious'" }],
+      mark: { type: "rect", color: NEUTRAL.window },
+      encoding: { x: { datum: v.window[0], type: "quantitative" }, x2: { datum: v.window[1] - 1 } },
+    }]
+    : [];
+  const examples: FigureSpec = {
+    name: "a1_examples",
+    caption: `MNIST-1D training examples without and with the ${v.kind} feature (amplitude ${v.amplitude})` +
+      (v.window ? `; the shaded band is the patch's window (steps ${v.window[0]} to ${v.window[1] - 1}).` : "."),
+    spec: top(`Examples: clean and with the ${v.kind} feature`, feature, seqRows, {
+      facet: { column: { field: "example", type: "nominal", title: null, sort: null } },
+      spec: {
+        width: 175,
+        height: 120,
+        layer: [
+          ...window,
+          {
+            mark: { type: "line", strokeWidth: 1.6 },
+            encoding: {
+              x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } },
+              y: { field: "value", type: "quantitative", title: "value" },
+              color: {
+                field: "variant",
+                type: "nominal",
+                title: "sequence",
+                scale: { domain: ["clean", "spurious"], range: [NEUTRAL.clean, NEUTRAL.spurious] },
+              },
+              strokeDash: {
+                field: "variant",
+                type: "nominal",
+                title: "sequence",
+                scale: { domain: ["clean", "spurious"], range: [[4, 3], [1, 0]] },
+              },
+              tooltip: [
+                { field: "variant" },
+                { field: "t", title: "step" },
+                { field: "value", format: ".3f" },
+              ],
+            },
+          },
+        ],
+      },
+    }),
+  };
+  const n = v.tsne.points.length;
+  // Conflicting points last, so the few of them are drawn on top of the many aligned ones.
+  const ordered = [...v.tsne.points].sort((a, b) =>
+    Number(a.aligned) === Number(b.aligned) ? a.index - b.index : a.aligned ? -1 : 1
+  );
+  const tsneRows = ["clean", "spurious"].flatMap((embedding) =>
+    ordered.map((p) => ({
+      model: v.model,
+      embedding: embedding === "clean" ? "clean training set" : `with the ${v.kind} feature`,
+      index: p.index,
+      label: p.label,
+      agreement: p.aligned ? "aligned" : "conflicting",
+      x: embedding === "clean" ? p.clean[0] : p.spurious[0],
+      y: embedding === "clean" ? p.clean[1] : p.spurious[1],
+    }))
+  );
+  const scatter = (colour: Json): Json => ({
+    facet: { column: { field: "embedding", type: "nominal", title: null, sort: null } },
+    spec: {
+      width: 340,
+      height: 340,
+      params: [{ name: "zoom", select: "interval", bind: "scales" }],
+      mark: { type: "circle", size: 10, opacity: 0.75 },
+      encoding: {
+        x: { field: "x", type: "quantitative", title: "t-SNE 1", scale: { zero: false } },
+        y: { field: "y", type: "quantitative", title: "t-SNE 2", scale: { zero: false } },
+        color: colour,
+        tooltip: [
+          { field: "index", title: "example" },
+          { field: "label", title: "digit" },
+          { field: "agreement", title: "attribute" },
+        ],
+      },
+    },
+    resolve: { scale: { x: "independent", y: "independent" } },
+  });
+  const kl = `final KL divergence ${v.tsne.klClean.toFixed(3)} (clean) and ${v.tsne.klSpurious.toFixed(3)} (spurious)`;
+  const tsneLabels: FigureSpec = {
+    name: "a2_tsne_labels",
+    caption: `t-SNE (Barnes-Hut, perplexity ${v.tsne.perplexity}) of ${n} training examples, clean and with the ` +
+      `${v.kind} feature at rho ${v.rho}, coloured by digit; ${kl}. With scripts on, drag to pan and scroll to zoom.`,
+    spec: top(
+      "t-SNE of the training set, by digit",
+      feature,
+      tsneRows,
+      scatter({
+        field: "label",
+        type: "nominal",
+        title: "digit",
+        scale: { scheme: DIGIT_SCHEME },
+      }),
+    ),
+  };
+  const conflicting = v.tsne.points.filter((p) => !p.aligned).length;
+  const tsneAgreement: FigureSpec = {
+    name: "a3_tsne_agreement",
+    caption: `The same embeddings coloured by whether the example's attribute agrees with its label ` +
+      `(${conflicting} of ${n} conflict). Clusters of conflicting examples in the spurious panel mean the ` +
+      `feature, not the digit, shapes the data's geometry.`,
+    spec: top(
+      "t-SNE of the training set, aligned vs conflicting",
+      feature,
+      tsneRows,
+      scatter({ field: "agreement", type: "nominal", title: "attribute vs label", scale: agreementScale() }),
+    ),
+  };
+  return [examples, tsneLabels, tsneAgreement];
+}
+
+/** Every figure's vega-lite spec. */
+export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
+  const c = s.config;
+  const model = c.model;
+  const setting = `${model}, ${c.kind} feature, rho ${c.rho}, amplitude ${c.amplitude}`;
+  const seeds = `${c.seeds.length} seed(s)`;
+  const ciNote = c.seeds.length > 1
+    ? `Error bars: 95% confidence intervals of the mean over ${seeds} (Student's t).`
+    : "One seed: no confidence interval to draw.";
+  const order = ["erm", ...c.methods, PROBE];
+  const METRICS = ["average accuracy", "worst-group accuracy"] as const;
+
+  // b. ERM on spurious data.
+  const ermSets = [
+    ["in-distribution", s.base.erm.inDistribution, "erm"],
+    ["feature absent", s.base.erm.absent, "erm"],
+    ["feature conflicting", s.base.erm.conflicting, "erm"],
+    ["clean model, feature absent", s.base.clean, CLEAN_MODEL],
+  ] as const;
+  const ermRows = METRICS.flatMap((measure) =>
+    ermSets.map(([testSet, r, method]) => ({
+      model,
+      measure,
+      testSet,
+      method,
+      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
+    }))
+  );
+
+  // c. Every method, three measures.
+  const byMethod = (m: string) => m === "erm" ? s.base.erm.absent : m === PROBE ? s.base.probe : s.base.methods[m];
+  const methodRows = (["average accuracy", "worst-group accuracy", "worst-class accuracy"] as const).flatMap((
+    measure,
+  ) =>
+    order.map((method) => {
+      const r = byMethod(method);
+      const st = measure === "average accuracy"
+        ? r.accuracy
+        : measure === "worst-group accuracy"
+        ? r.worstGroupAccuracy
+        : r.worstClassAccuracy;
+      return { model, measure, method, ...pct(st) };
+    })
+  );
+
+  // d. Strength sweeps.
+  const strengthRows = (rows: StudySummary["strength"]["byRho"], key: "rho" | "amplitude") =>
+    rows.flatMap((r) => [
+      { model, method: "erm", x: r[key], ...pct(r.erm) },
+      ...c.methods.map((m) => ({ model, method: m, x: r[key], ...pct(r.methods[m]) })),
+      { model, method: PROBE, x: r[key], ...pct(r.probe) },
+    ]);
+  const strength = (title: string, rows: readonly StatFields[]) =>
+    lineFacets({
+      rows,
+      x: { field: "x", type: "quantitative", title, scale: { zero: false, nice: true } },
+      colour: methodColour(c.methods, order),
+      yTitle: "worst-group accuracy (%)",
+    });
+
+  // e. Held-out size.
+  const heldRows = s.heldout.rows.flatMap((r) =>
+    METRICS.map((measure) => ({
+      model,
+      method: "dfr",
+      measure,
+      size: r.size,
+      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
+    }))
+  );
+  // The line's filled points would make vega-lite draw the dash legend's symbols without a stroke.
+  const dashLegend = {
+    symbolType: "stroke",
+    symbolSize: 500,
+    encode: { symbols: { update: { stroke: { value: "#333" }, strokeWidth: { value: 2 } } } },
+  };
+  const dashScale = (domain: readonly string[]) => ({
+    domain: [...domain],
+    range: [[1, 0], [6, 3], [2, 2]].slice(0, domain.length),
+  });
+
+  // f. AFR's gamma sweep.
+  const QUANTITIES = ["worst-group accuracy", "weight on conflicting examples", "effective sample size / set size"];
+  const gammaRows = s.reweighting.gammaRows.flatMap((r) => [
+    { model, method: "afr", quantity: QUANTITIES[0], gamma: r.gamma, ...pct(r.worstGroupAccuracy) },
+    { model, method: "afr", quantity: QUANTITIES[1], gamma: r.gamma, ...pct(r.conflictingWeight) },
+    {
+      model,
+      method: "afr",
+      quantity: QUANTITIES[2],
+      gamma: r.gamma,
+      ...pct(r.effectiveSampleSize, 100 / s.reweighting.reweightingSetSize),
+    },
+  ]);
+  const gammaTicks = symlogTicks(Math.max(0, ...s.reweighting.gammaRows.map((r) => r.gamma)));
+  const confRows = [
+    { model, measure: "mean p(true label)", agreement: "aligned", ...pct(s.reweighting.confidenceAligned) },
+    { model, measure: "mean p(true label)", agreement: "conflicting", ...pct(s.reweighting.confidenceConflicting) },
+  ];
+
+  // g. Worst-group attention.
+  const q4 = s.worstGroup.rows.map((r) => r.method);
+  const q4Rows = METRICS.flatMap((measure) =>
+    s.worstGroup.rows.map((r) => ({
+      model,
+      measure,
+      method: r.method,
+      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
+    }))
+  );
+  const methodX = (sort: readonly string[]) => ({
+    field: "method",
+    type: "nominal",
+    title: null,
+    sort: [...sort],
+  });
+
+  return [
+    ...dataFigures(views),
+    {
+      name: "b_erm",
+      caption: "ERM's test accuracy and worst-group accuracy when the test data is drawn like the training data, " +
+        `lacks the feature, or contradicts it; and a model trained without the feature, tested without it. ${ciNote}`,
+      spec: top(
+        `ERM on spurious data (${model})`,
+        setting,
+        ermRows,
+        barFacets({
+          rows: ermRows,
+          x: {
+            field: "testSet",
+            type: "nominal",
+            title: "test set",
+            sort: ermSets.map((e) => e[0]),
+          },
+          colour: methodColour(c.methods, ["erm", CLEAN_MODEL]),
+          yTitle: "accuracy (%)",
+          width: 260,
+        }),
+      ),
+    },
+    {
+      name: "c_methods",
+      caption: `Every method on the test set without the feature: average, worst-group and worst-class accuracy ` +
+        `(${seeds}). ${ciNote}`,
+      spec: top(
+        `Methods vs ERM, feature absent (${model})`,
+        setting,
+        methodRows,
+        barFacets({
+          rows: methodRows,
+          x: methodX(order),
+          colour: methodColour(c.methods, order),
+          yTitle: "accuracy (%)",
+          width: 200,
+        }),
+      ),
+    },
+    {
+      name: "d1_strength_rho",
+      caption: `Q1: worst-group accuracy (feature absent) as rho grows, amplitude ${c.amplitude}. ${ciNote}`,
+      spec: top(
+        `Worst-group accuracy vs rho (${model}, ${c.kind})`,
+        `amplitude ${c.amplitude}`,
+        strengthRows(s.strength.byRho, "rho"),
+        strength("rho = P(attribute = label) in training", strengthRows(s.strength.byRho, "rho")),
+      ),
+    },
+    {
+      name: "d2_strength_amplitude",
+      caption: `Q1: worst-group accuracy (feature absent) as the amplitude grows, rho ${c.rho}. ${ciNote}`,
+      spec: top(
+        `Worst-group accuracy vs amplitude (${model}, ${c.kind})`,
+        `rho ${c.rho}`,
+        strengthRows(s.strength.byAmplitude, "amplitude"),
+        strength("amplitude (in units of the data's std)", strengthRows(s.strength.byAmplitude, "amplitude")),
+      ),
+    },
+    {
+      name: "e_heldout_size",
+      caption: `Q2: DFR's worst-group and average accuracy against the size of the group-labelled held-out set ` +
+        `(log scale). ${ciNote}`,
+      spec: top(
+        `DFR vs held-out size (${model}, ${c.kind})`,
+        setting,
+        heldRows,
+        lineFacets({
+          rows: heldRows,
+          x: {
+            field: "size",
+            type: "quantitative",
+            title: "held-out examples (log scale)",
+            scale: { type: "log", nice: false },
+          },
+          colour: methodColour(c.methods, ["dfr"]),
+          dash: {
+            field: "measure",
+            type: "nominal",
+            title: "measure",
+            scale: dashScale(METRICS),
+            sort: [...METRICS],
+            legend: dashLegend,
+          },
+          yTitle: "accuracy (%)",
+          extraTip: [{ field: "measure" }],
+        }),
+      ),
+    },
+    {
+      name: "f1_afr_gamma",
+      caption: "Q3: AFR's worst-group accuracy, the share of the weight on conflicting examples and the effective " +
+        `sample size as gamma grows (lambda 0; symmetric log scale, so gamma 0 has a place). ${ciNote}`,
+      spec: top(
+        `AFR: gamma sweep (${model}, ${c.kind})`,
+        setting,
+        gammaRows,
+        lineFacets({
+          rows: gammaRows,
+          x: {
+            field: "gamma",
+            type: "quantitative",
+            title: "gamma (symmetric log scale)",
+            scale: { type: "symlog", constant: 1, domain: [0, gammaTicks.at(-1)] },
+            axis: { values: gammaTicks, format: "d" },
+          },
+          colour: methodColour(c.methods, ["afr"]),
+          dash: {
+            field: "quantity",
+            type: "nominal",
+            title: "quantity",
+            scale: dashScale(QUANTITIES),
+            sort: QUANTITIES,
+            legend: dashLegend,
+          },
+          yTitle: "%",
+          extraTip: [{ field: "quantity" }],
+        }),
+      ),
+    },
+    {
+      name: "f2_afr_confidence",
+      caption: "Q3: ERM's mean probability of the true label on held-out examples whose attribute agrees with the " +
+        `label or conflicts with it. ${ciNote}`,
+      spec: top(
+        `ERM's confidence on AFR's reweighting set (${model})`,
+        setting,
+        confRows,
+        barFacets({
+          rows: confRows,
+          x: { field: "agreement", type: "nominal", title: "attribute vs label", sort: ["aligned", "conflicting"] },
+          colour: { field: "agreement", type: "nominal", title: "attribute vs label", scale: agreementScale() },
+          yTitle: "mean p(true label) (%)",
+          width: 220,
+        }),
+      ),
+    },
+    {
+      name: "g_worst_group",
+      caption: `Q4: methods that give more weight to the currently worst group, against AFR and DFR. ${ciNote}`,
+      spec: top(
+        `More attention to the worst group? (${model}, ${c.kind})`,
+        setting,
+        q4Rows,
+        barFacets({
+          rows: q4Rows,
+          x: methodX(q4),
+          colour: methodColour(c.methods, q4),
+          yTitle: "accuracy (%)",
+          width: 260,
+        }),
+      ),
+    },
+  ];
+}
+
+/** Tick values for a symmetric-log axis covering 0 to max: 0, 1, 3, 10, 30, ..., ending at the first >= max. */
+export function symlogTicks(max: number): number[] {
+  const ticks = [0, 1];
+  for (let p = 1; ticks.at(-1)! < max; p *= 10) ticks.push(3 * p, 10 * p);
+  return ticks.length > 2 && ticks.at(-2)! >= max ? ticks.slice(0, -1) : ticks;
+}
