@@ -17,6 +17,7 @@ import { progressBar } from "./progress_bar.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { svgToPng } from "./png.ts";
+import { resolveQueueFlags, runQueuedStudy } from "./queue/run_queued.ts";
 
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
@@ -31,7 +32,10 @@ export function experimentHelp(): string {
     `  ${"--seeds 0,1,2".padEnd(24)} seeds (overrides the config)`,
     `  ${"--out DIR".padEnd(24)} results root (default results)`,
     `  ${"--run NAME".padEnd(24)} run name (default "default", or "quick" with --quick)`,
-    `  ${"--workers N".padEnd(24)} parallel workers (default: one per core)`,
+    `  ${"--workers N".padEnd(24)} parallel workers (default: one per core; with --queue, 0)`,
+    `  ${"--queue URL".padEnd(24)} run the cells through a BullMQ queue on Redis (redis://HOST:PORT[/DB]),`,
+    `  ${"".padEnd(24)} for \`spurious1d worker\` processes on any machine (see README)`,
+    `  ${"--attempts N".padEnd(24)} with --queue: attempts per cell before it is recorded as failed (default 3)`,
     `  ${"--profile".padEnd(24)} print where the cells' time went (median seconds per phase and method)`,
     `  ${"-h, --help".padEnd(24)} show this help`,
   ].join("\n");
@@ -84,6 +88,8 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     run: { type: "string" },
     workers: { type: "string" },
     profile: { type: "boolean" },
+    queue: { type: "string" },
+    attempts: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return log(experimentHelp());
@@ -102,10 +108,15 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     }
     throw error;
   }
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new UsageError(`--workers: expected an integer >= 1, got ${JSON.stringify(values.workers)}`);
+  // With --queue the coordinator runs no cell itself unless --workers N > 0 asks it to.
+  const queued = values.queue !== undefined;
+  const workers = values.workers === undefined ? (queued ? 0 : availableParallelism()) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < (queued ? 0 : 1)) {
+    throw new UsageError(
+      `--workers: expected an integer >= ${queued ? 0 : 1}, got ${JSON.stringify(values.workers)}`,
+    );
   }
+  const queue = queued ? await resolveQueueFlags(values) : undefined;
   const dir = join(String(values.out ?? "results"), String(values.run ?? (quick ? "quick" : "default")));
   await mkdir(dir, { recursive: true });
   // A run directory belongs to one config: resuming with another would mix incomparable cells.
@@ -125,14 +136,19 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const todo = cells.filter((c) => !doneIds.has(c.id));
   log(
     `study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${
-      Math.min(workers, todo.length || 1)
-    } worker(s) -> ${dir}`,
+      queue ? `queue workers (${workers} here)` : `${Math.min(workers, todo.length || 1)} worker(s)`
+    } -> ${dir}`,
   );
   const progress = progressBar("cells", cells.length);
   let finished = done.length;
   progress(finished);
   const url = new URL(import.meta.url.endsWith(".ts") ? "./study_worker.ts" : "./study_worker.js", import.meta.url);
   const results = [...done];
+  if (queue) {
+    const name = String(values.run ?? (quick ? "quick" : "default"));
+    const run = { name, dir, config, cells, todo, resultsPath, localWorkers: workers, results };
+    return await runQueuedStudy(queue, run, { writeReport, progress, profile: values.profile === true, log });
+  }
   await runPool<{ config: StudyConfig; cell: (typeof cells)[number] }, CellResult>(
     url,
     workers,

@@ -5,6 +5,7 @@ import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
 import { runExperiment, runReport } from "./experiment.ts";
 import { UsageError } from "./usage_error.ts";
+import { runWorker } from "./queue/worker.ts";
 
 const COMMANDS: Record<
   string,
@@ -17,6 +18,7 @@ const COMMANDS: Record<
     run: runExperiment,
   },
   report: { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport },
+  worker: { summary: "run study cells from a BullMQ queue on Redis (experiment --queue)", run: runWorker },
 };
 
 function help(): string {
