@@ -24,13 +24,14 @@ const MIN_REDIS: readonly [number, number] = [6, 2];
 /** Parse `redis://[user:password@]HOST:PORT[/DB]` or `rediss://...`; `flag` names the flag in errors. */
 export function parseQueueUrl(text: string, flag = "--queue"): QueueTarget {
   const expected = "redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss://... (TLS)";
+  // Never print a password, even from a URL that does not parse.
+  const display = text.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${flag}: expected ${expected}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag}: expected ${expected}, got ${JSON.stringify(display)}`);
   }
-  const display = url.password ? text.replace(`:${url.password}@`, ":***@") : text;
   const fail = (what: string): never => {
     throw new UsageError(`${flag}: expected ${what}, got ${JSON.stringify(display)}`);
   };
@@ -64,15 +65,16 @@ export async function checkReachable(target: QueueTarget, flag = "--queue"): Pro
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // ioredis also emits errors as events; they are reported through the rejected promises below.
-  client.on("error", () => {});
+  // ioredis reports the cause (ECONNREFUSED, ENOTFOUND, ...) as an event and rejects with a vaguer one.
+  let cause: unknown;
+  client.on("error", (error) => (cause ??= error));
   let info: string;
   try {
     await withTimeout(client.connect(), CONNECT_TIMEOUT_MS + 1000);
     info = String(await withTimeout(client.info("server"), CONNECT_TIMEOUT_MS));
   } catch (error) {
     throw new UsageError(
-      `${flag}: expected a reachable Redis at ${target.display}, got ${describeConnectError(error, target)}`,
+      `${flag}: expected a reachable Redis at ${target.display}, got ${describeConnectError(cause ?? error, target)}`,
     );
   } finally {
     client.disconnect();
