@@ -50,7 +50,9 @@ async function background(args: readonly string[], port: number): Promise<Backgr
   const add = (d: Uint8Array) => (text += new TextDecoder().decode(d));
   child.stdout!.on("data", add);
   child.stderr!.on("data", add);
-  const exit = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+  const exit = new Promise<number>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : -1)))
+  );
   return {
     child,
     output: () => text,
@@ -121,7 +123,10 @@ test("queue: bad URLs and an unreachable or silent Redis are clear errors with e
     const r = await run(c.cmd, c.args);
     const seconds = (performance.now() - start) / 1000;
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /--queue: expected a reachable Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:\d+, got .*ECONNREFUSED/);
+    assert.match(
+      r.stderr,
+      /--queue: expected a reachable Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:\d+, got .*ECONNREFUSED/,
+    );
     assert.ok(!r.stderr.includes("secret"), "the password is never printed");
     assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
     assert.ok(seconds < 10, `${args[0]} gave up after ${seconds.toFixed(1)} s`);
@@ -175,7 +180,9 @@ test("queue: results equal a local run; enqueueing twice adds nothing; a coordin
     assert.equal(count(log, "start r@"), 2, "each cell ran once");
     assert.deepEqual(await jobCounts(redis), { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
     assert.deepEqual(await byId(`${out}/r/results.jsonl`), await localResults(), "the same results as a local run");
-    for (const f of ["summary.json", "summary.csv", "report.html"]) assert.ok((await stat(`${out}/r/${f}`)).size > 0, f);
+    for (const f of ["summary.json", "summary.csv", "report.html"]) {
+      assert.ok((await stat(`${out}/r/${f}`)).size > 0, f);
+    }
     // Running it again finds everything done and enqueues nothing.
     const again = await run(c.cmd, c.args);
     assert.equal(again.code, 0, again.stderr);
@@ -257,7 +264,10 @@ test("queue: a cell that fails every attempt is recorded with its error in faile
     const c = await cli([...experiment, "--attempts", "2"], redis.port);
     const first = await run(c.cmd, c.args);
     assert.equal(first.code, 1, first.stderr);
-    assert.match(first.stderr, new RegExp(`1 cell\\(s\\) failed every attempt \\(${OTHER_CELL.replace(/[.]/g, "\\.")}\\)`));
+    assert.match(
+      first.stderr,
+      new RegExp(`1 cell\\(s\\) failed every attempt \\(${OTHER_CELL.replace(/[.]/g, "\\.")}\\)`),
+    );
     assert.ok(!/\n\s+at /.test(first.stderr), "no stack trace");
     assert.equal(count(worker.output(), `failed f@`), 2, "tried twice");
     assert.deepEqual(Object.keys(await byId(`${out}/f/results.jsonl`)), [BASE_CELL], "the other cell finished");

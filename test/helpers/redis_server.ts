@@ -59,7 +59,9 @@ export async function startRedis(): Promise<RedisServer | string> {
   try {
     await launch();
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return "redis-server is not installed (npm test installs Debian's redis-server as root)";
+    if ((error as { code?: string }).code === "ENOENT") {
+      return "redis-server is not installed (npm test installs Debian's redis-server as root)";
+    }
     throw error;
   }
   return {

@@ -83,7 +83,9 @@ export async function checkReachable(target: QueueTarget, flag = "--queue"): Pro
   if (version) {
     const [major, minor] = [Number(version[1]), Number(version[2])];
     if (major < MIN_REDIS[0] || (major === MIN_REDIS[0] && minor < MIN_REDIS[1])) {
-      throw new UsageError(`${flag}: expected Redis >= ${MIN_REDIS.join(".")}, got ${major}.${minor} at ${target.display}`);
+      throw new UsageError(
+        `${flag}: expected Redis >= ${MIN_REDIS.join(".")}, got ${major}.${minor} at ${target.display}`,
+      );
     }
   }
 }

@@ -25,7 +25,9 @@ export async function recordFailedCells(dir: string, failed: readonly FailedCell
   const report = join(dir, "report.html");
   const html = await readFile(report, "utf8");
   const at = html.lastIndexOf("</body>");
-  const updated = at < 0 ? html + failedCellsHtml(failed) : html.slice(0, at) + failedCellsHtml(failed) + html.slice(at);
+  const updated = at < 0
+    ? html + failedCellsHtml(failed)
+    : html.slice(0, at) + failedCellsHtml(failed) + html.slice(at);
   await writeFile(`${report}.tmp`, updated);
   await rename(`${report}.tmp`, report);
 }

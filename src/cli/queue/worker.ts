@@ -90,7 +90,9 @@ export function workerHelp(): string {
     "",
     `  ${"--queue URL".padEnd(24)} Redis URL: redis://[USER:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS`,
     `  ${"--concurrency N".padEnd(24)} cells at a time, each in its own thread (default 1)`,
-    `  ${"--lock-duration S".padEnd(24)} seconds before a dead worker's cell is retried elsewhere (default ${LOCK_DURATION_S})`,
+    `  ${
+      "--lock-duration S".padEnd(24)
+    } seconds before a dead worker's cell is retried elsewhere (default ${LOCK_DURATION_S})`,
     `  ${"-h, --help".padEnd(24)} show this help`,
   ].join("\n");
 }
