@@ -5,7 +5,14 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 
-const DENO_TEST_PERMISSIONS = ["--allow-read=.,../shared", "--allow-write=.tmp", "--allow-run", "--allow-env"];
+// --allow-net=127.0.0.1: the queue tests talk to the redis-server they start on a loopback port.
+const DENO_TEST_PERMISSIONS = [
+  "--allow-read=.,../shared",
+  "--allow-write=.tmp",
+  "--allow-run",
+  "--allow-env",
+  "--allow-net=127.0.0.1",
+];
 
 function step(title, cmd, args) {
   console.log(`\n=== ${title}: ${cmd} ${args.join(" ")}`);
@@ -38,6 +45,14 @@ const problems = [];
 if (!existsSync("/usr/bin/chromium") && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
   console.log("\n=== installing Debian's chromium for the browser check");
   execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null", {
+    stdio: "inherit",
+  });
+}
+
+// The queue tests start a real redis-server; install Debian's where we can (they skip, saying why, elsewhere).
+if (!existsSync("/usr/bin/redis-server") && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+  console.log("\n=== installing Debian's redis-server for the queue tests");
+  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server > /dev/null", {
     stdio: "inherit",
   });
 }

@@ -23,6 +23,7 @@ import { parseJsonText } from "../config/json_text.ts";
 import { svgToPng } from "./png.ts";
 import { readVegaSources } from "./vega_sources.ts";
 import { studyViews } from "../study/views.ts";
+import { resolveQueueFlags, runQueuedStudy } from "./queue/run_queued.ts";
 
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
@@ -37,7 +38,10 @@ export function experimentHelp(): string {
     `  ${"--seeds 0,1,2".padEnd(24)} seeds (overrides the config)`,
     `  ${"--out DIR".padEnd(24)} results root (default results)`,
     `  ${"--run NAME".padEnd(24)} run name (default "default", or "quick" with --quick)`,
-    `  ${"--workers N".padEnd(24)} parallel workers (default: one per core)`,
+    `  ${"--workers N".padEnd(24)} parallel workers (default: one per core; with --queue, 0)`,
+    `  ${"--queue URL".padEnd(24)} run the cells through a BullMQ queue on Redis (redis://HOST:PORT[/DB]),`,
+    `  ${"".padEnd(24)} for \`spurious1d worker\` processes on any machine (see README)`,
+    `  ${"--attempts N".padEnd(24)} with --queue: attempts per cell before it is recorded as failed (default 3)`,
     `  ${"--profile".padEnd(24)} print where the cells' time went (median seconds per phase and method)`,
     `  ${"-h, --help".padEnd(24)} show this help`,
   ].join("\n");
@@ -91,6 +95,8 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     run: { type: "string" },
     workers: { type: "string" },
     profile: { type: "boolean" },
+    queue: { type: "string" },
+    attempts: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return log(experimentHelp());
@@ -116,11 +122,15 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     }
     throw error;
   }
+  // With --queue the coordinator runs no cell itself unless --workers N > 0 asks it to.
+  const queued = values.queue !== undefined;
   const workersText = values.workers === undefined ? undefined : String(values.workers);
-  const workers = workersText === undefined ? availableParallelism() : numberOrText(workersText);
-  if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1 || workers > 256) {
-    throw new UsageError(`--workers: expected an integer in [1, 256], got ${JSON.stringify(workersText)}`);
+  const workers = workersText === undefined ? (queued ? 0 : availableParallelism()) : numberOrText(workersText);
+  const minWorkers = queued ? 0 : 1;
+  if (typeof workers !== "number" || !Number.isInteger(workers) || workers < minWorkers || workers > 256) {
+    throw new UsageError(`--workers: expected an integer in [${minWorkers}, 256], got ${JSON.stringify(workersText)}`);
   }
+  const queue = queued ? await resolveQueueFlags(values) : undefined;
   const run = String(values.run ?? (quick ? "quick" : "default"));
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(run)) {
     throw new UsageError(
@@ -150,14 +160,18 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const todo = cells.filter((c) => !doneIds.has(c.id));
   log(
     `study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${
-      Math.min(workers, todo.length || 1)
-    } worker(s) -> ${dir}`,
+      queue ? `queue workers (${workers} here)` : `${Math.min(workers, todo.length || 1)} worker(s)`
+    } -> ${dir}`,
   );
   const progress = progressBar("cells", cells.length);
   let finished = done.length;
   progress(finished);
   const url = new URL(import.meta.url.endsWith(".ts") ? "./study_worker.ts" : "./study_worker.js", import.meta.url);
   const results = [...done];
+  if (queue) {
+    const queuedRun = { name: run, dir, config, cells, todo, resultsPath, localWorkers: workers, results };
+    return await runQueuedStudy(queue, queuedRun, { writeReport, progress, profile: values.profile === true, log });
+  }
   await runPool<{ config: StudyConfig; cell: (typeof cells)[number] }, CellResult>(
     url,
     workers,

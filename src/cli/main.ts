@@ -9,6 +9,7 @@ import { runExperiment, runReport } from "./experiment.ts";
 import { runLastLayer } from "./lastlayer.ts";
 import { UsageError } from "./usage_error.ts";
 import { ConfigError } from "../config/errors.ts";
+import { runWorker } from "./queue/worker.ts";
 
 type Command = { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> };
 
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   }],
   ["report", { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport }],
   ["lastlayer", { summary: "run DFR, AFR, Group DRO or a probe on any model's embeddings (.npy)", run: runLastLayer }],
+  ["worker", { summary: "run study cells from a BullMQ queue on Redis (experiment --queue)", run: runWorker }],
 ]);
 
 /** Exit codes of the CLI. */
