@@ -4,6 +4,7 @@ import process from "node:process";
 import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
 import { runExperiment, runReport } from "./experiment.ts";
+import { runServe } from "./serve.ts";
 import { UsageError } from "./usage_error.ts";
 
 const COMMANDS: Record<
@@ -17,6 +18,7 @@ const COMMANDS: Record<
     run: runExperiment,
   },
   report: { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport },
+  serve: { summary: "serve the playground page and the HTTP API (loopback by default)", run: runServe },
 };
 
 function help(): string {
