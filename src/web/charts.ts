@@ -6,8 +6,11 @@ import type { PlaygroundResult } from "./playground_run.ts";
 const ERM = "ERM";
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-/** A few training examples before and after the feature is added, one panel each. */
-export function examplesSpec(result: PlaygroundResult): TopLevelSpec {
+/** A few training examples before and after the feature is added, one panel each, laid out in `width` pixels. */
+export function examplesSpec(result: PlaygroundResult, width: number): TopLevelSpec {
+  // Facets cannot follow their container; the panel size is worked out from the width instead.
+  const columns = width >= 520 ? 2 : 1;
+  const panel = Math.max(160, Math.min(260, Math.floor(width / columns) - 70));
   const values = result.examples.flatMap((e, i) => {
     const name = `#${i + 1}: class ${e.label}, attribute ${e.attribute}${
       e.attribute === e.label % result.numAttributes ? " (aligned)" : " (conflicting)"
@@ -22,9 +25,9 @@ export function examplesSpec(result: PlaygroundResult): TopLevelSpec {
     description: "Training examples, clean and with the spurious feature",
     data: { values },
     facet: { field: "example", type: "nominal", title: null },
-    columns: 2,
+    columns,
     spec: {
-      width: 220,
+      width: panel,
       height: 110,
       mark: { type: "line", point: { size: 12 } },
       encoding: {

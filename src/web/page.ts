@@ -32,6 +32,9 @@ let choices: PlaygroundChoices | undefined;
 let worker: Worker | undefined;
 let running = false;
 let views: EmbedResult[] = [];
+let shown: PlaygroundResult | undefined;
+let examplesView: EmbedResult | undefined;
+let examplesWidth = 0;
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "n/a");
 
@@ -122,11 +125,16 @@ function setup(offered: PlaygroundChoices): void {
   trainButton.disabled = false;
 }
 
+// The interpreter evaluates vega expressions without eval, so the page runs under a strict CSP.
+const EMBED_OPTIONS = { actions: false, renderer: "svg", ast: true, expr: expressionInterpreter } as const;
+
 async function show(result: PlaygroundResult): Promise<void> {
   for (const v of views) v.finalize();
+  examplesWidth = 0;
   views = [];
   const method = result.methodName;
   byId("method-head").textContent = method;
+  byId("method-head-2").textContent = method;
   const decorrelated = result.modes.find((m) => m.mode === "random")!;
   const headline = byId("wga-method");
   headline.textContent = fmt(decorrelated.method.worstGroupAccuracy);
@@ -154,14 +162,20 @@ async function show(result: PlaygroundResult): Promise<void> {
     ["chart-wga", scoresSpec(result, "worstGroupAccuracy")],
     ["heat-erm", heatmapSpec(result, "erm")],
     ["heat-method", heatmapSpec(result, "method")],
-    ["chart-examples", examplesSpec(result)],
   ];
-  // The interpreter evaluates vega expressions without eval, so the page runs under a strict CSP.
-  views = await Promise.all(
-    charts.map(([id, spec]) =>
-      embed(byId(id), spec, { actions: false, renderer: "svg", ast: true, expr: expressionInterpreter })
-    ),
-  );
+  views = await Promise.all(charts.map(([id, spec]) => embed(byId(id), spec, EMBED_OPTIONS)));
+  shown = result;
+  await showExamples();
+}
+
+// The examples' panels are sized for the width they get; a turned phone or a resized window redraws them.
+async function showExamples(): Promise<void> {
+  const box = byId("chart-examples");
+  const width = box.parentElement!.clientWidth;
+  if (!shown || width === examplesWidth) return;
+  examplesWidth = width;
+  examplesView?.finalize();
+  examplesView = await embed(box, examplesSpec(shown, width), EMBED_OPTIONS);
 }
 
 form.addEventListener("submit", (event) => {
@@ -180,6 +194,12 @@ cancelButton.addEventListener("click", () => {
   bar.value = 0;
   status.textContent = "Cancelled.";
   startWorker();
+});
+
+let resizing: ReturnType<typeof setTimeout> | undefined;
+addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => void showExamples(), 150);
 });
 
 setRunning(false);

@@ -14,11 +14,12 @@ import { tfReady } from "../tf/backend.ts";
 import { disposeModel, MODEL_KINDS } from "../tf/models.ts";
 import { resolveTrainConfig } from "../tf/train_config.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
+import { STUDY_QUICK } from "../study/config.ts";
 import type { PlaygroundChoices, PlaygroundSettings } from "./settings.ts";
 
 /** The test sets, as (attribute draw, examples): the attribute draw names the test mode. */
 export const TEST_MODES = [
-  { mode: "aligned", label: "as in training (rho)", size: 1000 },
+  { mode: "aligned", label: "like training", size: 1000 },
   { mode: "random", label: "decorrelated", size: 2000 },
   { mode: "conflicting", label: "conflicting", size: 1000 },
   { mode: "absent", label: "no feature", size: 1000 },
@@ -137,7 +138,7 @@ export async function runPlayground(
   const trainSpec = spec(0, 5000, "train", "aligned");
   const trainSplit = await makeSplit(trainSpec, {}, feature);
   const cleanTrain = await makeSplit(trainSpec, {}, { ...feature, amplitude: 0 });
-  const heldout = await makeSplit(spec(1, 1000, "all", "random"), {}, feature);
+  const heldout = await makeSplit(spec(1, 2000, "all", "random"), {}, feature);
   const val = await makeSplit(spec(2, 1000, "all", "random"), {}, feature);
   const tests: Split[] = [];
   for (const [i, t] of TEST_MODES.entries()) {
@@ -169,7 +170,11 @@ export async function runPlayground(
   try {
     progress(0.8, `running ${method.name}`);
     const ctx = makeContext(tf, { train: trainSplit, heldout, val, test }, training, "coarse", erm);
-    const methodLogits = method.run(ctx, method.defaults).logits.test;
+    // DFR's grid and refits as in the quick study: the full grid takes a minute in a browser tab.
+    const params = method.name.startsWith("dfr")
+      ? { C: STUDY_QUICK.dfrC!, refits: STUDY_QUICK.dfrRefits! }
+      : method.defaults;
+    const methodLogits = method.run(ctx, params).logits.test;
     progress(0.95, "scoring");
     const ermLogits = predictLogits(tf, erm, ctx.inputs("test"), SEQ);
     const slice = (logits: Float32Array, i: number) => {
@@ -185,7 +190,17 @@ export async function runPlayground(
     }));
     const random = TEST_MODES.findIndex((t) => t.mode === "random");
     const k = feature.numAttributes;
-    const examples = Array.from({ length: SHOWN_EXAMPLES }, (_, i) => ({
+    // Two aligned and two conflicting training examples (fewer when rho leaves none of a kind).
+    const aligned = (i: number) => trainSplit.a[i] === trainSplit.y[i] % k;
+    const first = (want: boolean) => {
+      const found: number[] = [];
+      for (let i = 0; i < trainSplit.y.length && found.length < SHOWN_EXAMPLES / 2; i++) {
+        if (aligned(i) === want) found.push(i);
+      }
+      return found;
+    };
+    const picked = [...first(true), ...first(false)];
+    const examples = picked.map((i) => ({
       label: trainSplit.y[i],
       attribute: trainSplit.a[i],
       clean: Array.from(cleanTrain.x.subarray(i * SEQ, (i + 1) * SEQ)),
