@@ -7,6 +7,7 @@ import { runGenerate } from "./generate.ts";
 import { runTrain } from "./train.ts";
 import { runExperiment, runReport } from "./experiment.ts";
 import { runLastLayer } from "./lastlayer.ts";
+import { runServe } from "./serve.ts";
 import { UsageError } from "./usage_error.ts";
 import { ConfigError } from "../config/errors.ts";
 import { runWorker } from "./queue/worker.ts";
@@ -23,6 +24,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   }],
   ["report", { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport }],
   ["lastlayer", { summary: "run DFR, AFR, Group DRO or a probe on any model's embeddings (.npy)", run: runLastLayer }],
+  ["serve", { summary: "serve the playground page and the HTTP API (loopback by default)", run: runServe }],
   ["worker", { summary: "run study cells from a BullMQ queue on Redis (experiment --queue)", run: runWorker }],
 ]);
 
