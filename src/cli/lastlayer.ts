@@ -99,7 +99,7 @@ export async function runLastLayer(argv: readonly string[], log: (line: string) 
   }
   const out = typeof values.out === "string" ? values.out : undefined;
   if (values.out !== undefined && !out) throw new UsageError("--out: expected an output directory path, got nothing");
-  let given: Record<string, unknown>;
+  let given: Map<string, unknown>;
   try {
     lastLayerMethod(name);
     given = parseHyperparameterFlags((values.hp as string[] | undefined) ?? []);

@@ -247,7 +247,11 @@ async function runMethodCommand(
     const n = splits.test.y.length;
     const k = r.logits.method.length / n;
     const predictions = (logits: Float32Array) =>
-      encodeNpy({ dtype: "<i8", shape: [n], data: int64Of(Int32Array.from({ length: n }, (_, i) => argmax(logits, i, k))) });
+      encodeNpy({
+        dtype: "<i8",
+        shape: [n],
+        data: int64Of(Int32Array.from({ length: n }, (_, i) => argmax(logits, i, k))),
+      });
     const files = new Map<string, Uint8Array>([
       ["metrics.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n")],
       ["logits_test.npy", encodeNpy({ dtype: "<f4", shape: [n, k], data: r.logits.method })],

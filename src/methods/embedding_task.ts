@@ -1,6 +1,7 @@
 // Last-layer methods on any model's embeddings: validate arrays (as read from .npy files) into a
 // MethodContext whose "model" is a linear head on the embeddings themselves, run one method, and
 // score it on the test split. The `lastlayer` command wraps this; it touches no files.
+import { TRAIN_DEFAULTS } from "../tf/train_config.ts";
 import { ConfigError } from "../config/errors.ts";
 import type { NpyArray } from "../data/npy.ts";
 import type { Split, SplitName } from "../data/splits.ts";
@@ -181,7 +182,10 @@ export function embeddingTask(
   };
   const splits = { train: split("train"), heldout: split("heldout"), val: split("val"), test: split("test") };
   // The "model" is a linear head on the embeddings: its embedding is the input itself.
-  const model = createModel(tf, "linear", 0, d, classes);
+  const model = createModel(tf, "linear", 0, d, classes, {
+    hidden: TRAIN_DEFAULTS.hidden,
+    channels: TRAIN_DEFAULTS.channels,
+  });
   if (head) restore(tf, model, [head.W, head.b]);
   const emb = (s: SplitName) => parts.get(s)?.x ?? (s === "val" ? parts.get("heldout")!.x : new Float32Array(0));
   const ctx: MethodContext = {
@@ -227,7 +231,7 @@ export interface EmbeddingRunResult {
 export function runOnEmbeddings(
   task: EmbeddingTask,
   name: string,
-  given: Record<string, unknown> = {},
+  given: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>> = {},
 ): EmbeddingRunResult {
   const method = lastLayerMethod(name);
   if (NEEDS_HEAD.has(name) && !task.hasHead) {

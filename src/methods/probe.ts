@@ -6,6 +6,7 @@ import { OvrProblem } from "../lastlayer/linear_cd.ts";
 import { LogregProblem } from "../lastlayer/problem.ts";
 import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
 import { splitLogits } from "./head_eval.ts";
+import { DFR_SCHEMA } from "./dfr.ts";
 import type { Method } from "./types.ts";
 
 export const probe: Method = {
@@ -13,6 +14,7 @@ export const probe: Method = {
   summary: "linear probe: L1 logistic regression (C = 1) on the whole held-out set's standardised embeddings",
   groupLabels: "none",
   defaults: { C: 1, multinomial: 0 },
+  schema: { C: DFR_SCHEMA.C, multinomial: { min: 0, max: 1, integer: true } },
   run(ctx, params) {
     const d = ctx.erm.embeddingSize;
     const C = Number(params.C ?? 1);

@@ -5,11 +5,32 @@ import { dfr, dfrTrain } from "./dfr.ts";
 import { erm } from "./erm.ts";
 import { groupDro, groupDroLastLayer } from "./group_dro.ts";
 import { jtt, rwg, subg } from "./retrain.ts";
+import { cbLlr } from "./cb_llr.ts";
+import { dpe } from "./dpe.ts";
+import { evals } from "./evals.ts";
+import { logitScale } from "./logit_scale.ts";
+import { self } from "./self.ts";
 import type { Method } from "./types.ts";
 
 /** Every method, keyed by its name. */
 export const METHODS: ReadonlyMap<string, Method> = new Map(
-  [erm, dfr, dfrTrain, afr, afrWorstGroup, groupDroLastLayer, groupDro, jtt, subg, rwg].map((m) => [m.name, m]),
+  [
+    erm,
+    dfr,
+    dfrTrain,
+    afr,
+    afrWorstGroup,
+    groupDroLastLayer,
+    groupDro,
+    jtt,
+    subg,
+    rwg,
+    cbLlr,
+    self,
+    evals,
+    dpe,
+    logitScale,
+  ].map((m) => [m.name, m]),
 );
 
 /** Every method's name, in registry order. */

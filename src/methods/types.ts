@@ -5,6 +5,7 @@ import type { Grouping } from "../data/groups.ts";
 import type { Split, SplitName } from "../data/splits.ts";
 import type { Model } from "../tf/models.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
+import type { Selection } from "./selection.ts";
 
 /** Which group labels a method reads: none, only the validation/held-out data's, or the training data's. */
 export type GroupLabelUse = "none" | "validation" | "training";
@@ -44,6 +45,8 @@ export interface MethodContext {
   /** A split's rows as float32 (cached). */
   inputs(split: SplitName): Float32Array;
   readonly seed: number;
+  /** How methods with a grid choose among its candidates (each method's own default when absent). */
+  readonly selectBy?: Selection;
 }
 
 /** What a method returns. */
@@ -64,5 +67,7 @@ export interface Method {
   readonly defaults: Hyperparameters;
   /** The domain of each hyperparameter (the same names as `defaults`). */
   readonly schema: HyperparameterSchema;
+  /** The selection protocols it supports, its default first (absent: it selects as its paper does, by group labels). */
+  readonly selections?: readonly Selection[];
   run(ctx: MethodContext, params: Hyperparameters): MethodResult;
 }

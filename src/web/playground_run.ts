@@ -159,14 +159,11 @@ export async function runPlayground(
     if (step % 10 === 0 || step === training.steps) progress(0.05 + 0.75 * step / training.steps, "training ERM");
     return batch.length === ones.length ? ones : ones.subarray(0, batch.length);
   };
-  const erm = train(
-    tf,
-    { ...training, evalEvery: training.steps },
-    { x: new Float32Array(trainSplit.x), y: trainSplit.y, seqLength: SEQ },
-    undefined,
-    undefined,
-    counted,
-  ).model;
+  const erm = train(tf, {
+    config: { ...training, evalEvery: training.steps },
+    data: { x: new Float32Array(trainSplit.x), y: trainSplit.y, seqLength: SEQ },
+    batchWeighting: counted,
+  }).model;
   try {
     progress(0.8, `running ${method.name}`);
     const ctx = makeContext(tf, { train: trainSplit, heldout, val, test }, training, "coarse", erm);
