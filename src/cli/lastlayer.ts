@@ -1,6 +1,8 @@
 // `spurious1d lastlayer`: a last-layer method (DFR, AFR, Group DRO, the probe) on embeddings saved
 // as .npy by any model. Reads the folder, hands the arrays to methods/embedding_task.ts, prints or
 // writes the result.
+import { type Selection, SELECTIONS } from "../methods/selection.ts";
+import { resolveSelectBy } from "../pipeline/method_run.ts";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
@@ -28,12 +30,16 @@ export function lastLayerHelp(): string {
     "Run a last-layer method on any model's embeddings. DIR holds heldout_x.npy, heldout_y.npy,",
     "heldout_g.npy, test_x.npy, test_y.npy, test_g.npy (x: float32/float64 examples x features; y, g:",
     "int32/int64 labels and group ids), optionally train_{x,y,g}.npy and val_{x,y,g}.npy, and ERM's",
-    "head as head_w.npy (features x classes) and head_b.npy (classes), which afr, afr-wg and gdro-ll need.",
+    "head as head_w.npy (features x classes) and head_b.npy (classes), which afr, afr-wg, gdro-ll and the",
+    "methods that rank or select by ERM's predictions (cb-llr, self, evals, logit-scale) need.",
     "",
     `  ${"--method NAME".padEnd(28)} one of ${LAST_LAYER_METHODS.join(", ")}`,
     `  ${"--data DIR".padEnd(28)} the folder of .npy files`,
     `  ${"--hp KEY=V[,V...]".padEnd(28)} a hyperparameter of the method (repeatable; a list is a grid)`,
     `  ${"--grouping groups|classes".padEnd(28)} group ids from the *_g files (default), or the classes as groups`,
+    `  ${"--select-by PROTOCOL".padEnd(28)} how cb-llr, self and evals choose from their grid: ${
+      SELECTIONS.join(", ")
+    }`,
     `  ${"--seed N".padEnd(28)} seed of the method's draws (default 0)`,
     `  ${"--json".padEnd(28)} print {method, selected, test, seconds, ...} as JSON`,
     `  ${"--out DIR".padEnd(28)} write result.json and test_logits.npy there`,
@@ -70,6 +76,7 @@ export async function runLastLayer(argv: readonly string[], log: (line: string) 
     data: { type: "string" },
     hp: { type: "string", multiple: true },
     grouping: { type: "string" },
+    "select-by": { type: "string" },
     seed: { type: "string" },
     json: { type: "boolean" },
     out: { type: "string" },
@@ -100,9 +107,11 @@ export async function runLastLayer(argv: readonly string[], log: (line: string) 
   const out = typeof values.out === "string" ? values.out : undefined;
   if (values.out !== undefined && !out) throw new UsageError("--out: expected an output directory path, got nothing");
   let given: Map<string, unknown>;
+  let selectBy: Selection | undefined;
   try {
-    lastLayerMethod(name);
+    const method = lastLayerMethod(name);
     given = parseHyperparameterFlags((values.hp as string[] | undefined) ?? []);
+    if (values["select-by"] !== undefined) selectBy = resolveSelectBy(method, values["select-by"], "select-by");
   } catch (error) {
     throw flagError(error, name);
   }
@@ -115,7 +124,7 @@ export async function runLastLayer(argv: readonly string[], log: (line: string) 
   try {
     const task = embeddingTask(tf, arrays, { grouping: grouping as EmbeddingGrouping, seed });
     try {
-      result = runOnEmbeddings(task, name, given);
+      result = runOnEmbeddings(task, name, given, selectBy);
     } finally {
       task.dispose();
     }
@@ -152,8 +161,8 @@ export async function runLastLayer(argv: readonly string[], log: (line: string) 
 // Input errors become one line naming the file or flag, and exit code 2.
 function flagError(error: unknown, method: string): unknown {
   if (error instanceof ConfigError) {
-    const where = error.path === "method"
-      ? "--method"
+    const where = error.path === "method" || error.path === "select-by"
+      ? `--${error.path}`
       : error.path.startsWith("hp")
       ? `--hp ${error.path.slice(3)} (${method})`
       : error.path;

@@ -18,7 +18,8 @@ import { parseHyperparameterFlags, resolveHyperparameters } from "../methods/par
 import { makeSplits } from "../data/splits.ts";
 import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
 import { trainModel } from "../pipeline/train_model.ts";
-import { methodSplitSpecs, runMethod } from "../pipeline/method_run.ts";
+import { methodSplitSpecs, resolveSelectBy, runMethod } from "../pipeline/method_run.ts";
+import { SELECTIONS } from "../methods/selection.ts";
 
 const TRAIN_FLAGS: Record<string, string> = {
   model: "linear, mlp or cnn",
@@ -53,6 +54,8 @@ export function trainHelp(): string {
     `  ${"--method NAME".padEnd(28)} one of ${METHOD_NAMES.join(", ")}`,
     `  ${"--hp KEY=V[,V...]".padEnd(28)} a hyperparameter of the method (repeatable; a list is a grid)`,
     `  ${"--grouping fine|coarse".padEnd(28)} groups (label, attribute) or (label, aligned/conflicting) (default fine)`,
+    `  ${"--select-by PROTOCOL".padEnd(28)} how a method with a grid chooses: ${SELECTIONS.join(", ")}`,
+    `  ${"".padEnd(28)} (default: the method's own; every protocol's choice is reported too)`,
     "",
     `  ${"--json".padEnd(28)} print the metrics as JSON`,
     `  ${"--out DIR".padEnd(28)} save weights (one .npy per variable), embeddings and metrics.json; with`,
@@ -97,6 +100,7 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
     method: { type: "string" },
     hp: { type: "string", multiple: true },
     grouping: { type: "string" },
+    "select-by": { type: "string" },
     out: { type: "string" },
     force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -124,7 +128,7 @@ export async function runTrain(argv: readonly string[], log: (line: string) => v
   }
   // Flags that mean nothing on their own are errors, not silently ignored.
   if (typeof values.method !== "string") {
-    for (const flag of ["hp", "grouping"]) {
+    for (const flag of ["hp", "grouping", "select-by"]) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag}: expected --method with it, got no --method`);
     }
   }
@@ -222,10 +226,21 @@ async function runMethodCommand(
     throw error;
   }
   if (out) await checkOutputDir(out, values.force === true);
+  let selectBy;
+  if (values["select-by"] !== undefined) {
+    try {
+      selectBy = resolveSelectBy(method, values["select-by"], "select-by");
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new UsageError(`--select-by: expected ${error.expected}, got ${describe(error.received)}`);
+      }
+      throw error;
+    }
+  }
   const splits = await makeSplits(methodSplitSpecs(settings), settings.args, settings.spurious.feature);
   let r;
   try {
-    r = await runMethod(name, { splits, training: config, grouping, params, tf: await tfReady() });
+    r = await runMethod(name, { splits, training: config, grouping, params, selectBy, tf: await tfReady() });
   } catch (error) {
     if (error instanceof TrainingDiverged) throw new UsageError(error.message);
     throw error;
@@ -241,6 +256,11 @@ async function runMethodCommand(
     selected: r.selected,
     diagnostics: r.diagnostics,
     methodSeconds: r.methodSeconds,
+    ...(r.byProtocol
+      ? {
+        byProtocol: r.byProtocol.map((p) => ({ selectBy: p.selectBy, selected: p.selected, result: brief(p.test) })),
+      }
+      : {}),
   };
   const ermMetrics = r.erm;
   if (out) {

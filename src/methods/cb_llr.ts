@@ -42,6 +42,7 @@ export const cbLlr: Method = {
         allConverged: fits.every((f) => f.converged),
       },
       logits: best.logits,
+      candidates,
     };
   },
 };

@@ -1,6 +1,7 @@
 // Last-layer methods on any model's embeddings: validate arrays (as read from .npy files) into a
 // MethodContext whose "model" is a linear head on the embeddings themselves, run one method, and
 // score it on the test split. The `lastlayer` command wraps this; it touches no files.
+import type { Selection } from "./selection.ts";
 import { TRAIN_DEFAULTS } from "../tf/train_config.ts";
 import { ConfigError } from "../config/errors.ts";
 import type { NpyArray } from "../data/npy.ts";
@@ -15,10 +16,22 @@ import { probe } from "./probe.ts";
 import type { Method, MethodContext } from "./types.ts";
 
 /** The methods that need nothing but embeddings (and, for some, ERM's head). */
-export const LAST_LAYER_METHODS = ["dfr", "dfr-tr", "afr", "afr-wg", "gdro-ll", "probe"] as const;
+export const LAST_LAYER_METHODS = [
+  "dfr",
+  "dfr-tr",
+  "afr",
+  "afr-wg",
+  "gdro-ll",
+  "probe",
+  "cb-llr",
+  "self",
+  "evals",
+  "dpe",
+  "logit-scale",
+] as const;
 
-/** Methods that start from ERM's head (and so need head_w.npy and head_b.npy). */
-const NEEDS_HEAD = new Set(["afr", "afr-wg", "gdro-ll"]);
+/** Methods that start from ERM's head or rank and select by its predictions (so need head_w.npy and head_b.npy). */
+const NEEDS_HEAD = new Set(["afr", "afr-wg", "gdro-ll", "cb-llr", "self", "evals", "logit-scale"]);
 
 /** Where group ids come from: the *_g arrays, or the labels (classes as groups). */
 export type EmbeddingGrouping = "groups" | "classes";
@@ -232,6 +245,7 @@ export function runOnEmbeddings(
   task: EmbeddingTask,
   name: string,
   given: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>> = {},
+  selectBy?: Selection,
 ): EmbeddingRunResult {
   const method = lastLayerMethod(name);
   if (NEEDS_HEAD.has(name) && !task.hasHead) {
@@ -245,8 +259,18 @@ export function runOnEmbeddings(
     );
   }
   const params = resolveHyperparameters(method, given);
+  const notes = [...task.notes];
+  if (name === "self") {
+    // Early-stop disagreement needs the network stopped early; embeddings hold only its last layer's input.
+    const asked = given instanceof Map ? given.get("disagreement") : (given as Record<string, unknown>).disagreement;
+    if (asked !== undefined && asked !== 0) {
+      throw new ConfigError("hp.disagreement", "0 on embeddings (early-stop disagreement needs the network)", asked);
+    }
+    (params as Record<string, unknown>).disagreement = 0;
+    notes.push("self on embeddings ranks held-out points by ERM's loss (misclassification SELF)");
+  }
   const start = performance.now();
-  const r = method.run(task.ctx, params);
+  const r = method.run(selectBy ? { ...task.ctx, selectBy } : task.ctx, params);
   const seconds = (performance.now() - start) / 1000;
   const { ctx } = task;
   const m = groupMetrics({
@@ -273,7 +297,7 @@ export function runOnEmbeddings(
     },
     seconds,
     diagnostics: r.diagnostics,
-    notes: task.notes,
+    notes,
     testLogits: r.logits.test,
   };
 }

@@ -53,6 +53,7 @@ export const evals: Method = {
         allConverged: converged,
       },
       logits: best.logits,
+      candidates,
     };
   },
 };

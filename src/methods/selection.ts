@@ -101,3 +101,23 @@ export function selectBest(
   });
   return { best: candidates[best], scores };
 }
+
+/** One protocol's choice among a result's candidates: what it selected and those candidates' test logits. */
+export interface ProtocolChoice {
+  readonly selectBy: Selection;
+  readonly selected: Record<string, number>;
+  readonly testLogits: Float32Array;
+}
+
+/** The choice of every protocol in `protocols` among `candidates` (ERM's validation logits for val-worst-env). */
+export function choicesByProtocol(
+  ctx: MethodContext,
+  protocols: readonly Selection[],
+  candidates: readonly Candidate[],
+  ermValLogits: Float32Array,
+): ProtocolChoice[] {
+  return protocols.map((by) => {
+    const { best } = selectBest(makeSelector(ctx, by, ermValLogits), candidates);
+    return { selectBy: by, selected: best.params, testLogits: best.logits.test };
+  });
+}

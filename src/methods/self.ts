@@ -94,6 +94,7 @@ export const self: Method = {
         heldoutConflictingShare: conflictingShare(ctx.splits.heldout, Int32Array.from(y.keys())),
       },
       logits: best.logits,
+      candidates,
     };
   },
 };

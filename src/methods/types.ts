@@ -5,7 +5,7 @@ import type { Grouping } from "../data/groups.ts";
 import type { Split, SplitName } from "../data/splits.ts";
 import type { Model } from "../tf/models.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
-import type { Selection } from "./selection.ts";
+import type { Candidate, Selection } from "./selection.ts";
 
 /** Which group labels a method reads: none, only the validation/held-out data's, or the training data's. */
 export type GroupLabelUse = "none" | "validation" | "training";
@@ -57,6 +57,8 @@ export interface MethodResult {
   readonly diagnostics: Record<string, unknown>;
   /** Its predictions (logits) on the validation and test splits. */
   readonly logits: { readonly val: Float32Array; readonly test: Float32Array };
+  /** Methods with `selections`: every candidate of its grid, so each protocol's choice can be scored without a rerun. */
+  readonly candidates?: readonly Candidate[];
 }
 
 /** A robustness method. */

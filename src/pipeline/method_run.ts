@@ -7,6 +7,8 @@ import { type Split, SPLIT_DEFAULTS, type SplitName, type SplitSpec } from "../d
 import { makeContext } from "../methods/context.ts";
 import { getMethod, METHOD_NAMES } from "../methods/registry.ts";
 import type { Hyperparameters, Method, MethodContext, MethodResult } from "../methods/types.ts";
+import { choicesByProtocol, isSelection, type Selection, SELECTIONS } from "../methods/selection.ts";
+import { ermLogits } from "../methods/context.ts";
 import { type GroupMetrics, groupMetrics } from "../metrics/group_metrics.ts";
 import { ConfigError } from "../config/errors.ts";
 import { tfReady } from "../tf/backend.ts";
@@ -61,23 +63,58 @@ export function scoreSplit(ctx: MethodContext, split: SplitName, logits: Float32
   });
 }
 
-/** One method run in a context: its result, its test metrics and its wall seconds. */
+/** A selection protocol the method supports, or a ConfigError naming what it supports (`path` names the field). */
+export function resolveSelectBy(method: Method, given: unknown, path = "selectBy"): Selection {
+  const supported = method.selections ?? [];
+  if (!isSelection(given)) throw new ConfigError(path, `one of ${SELECTIONS.join(", ")}`, given);
+  if (!supported.includes(given)) {
+    throw new ConfigError(
+      path,
+      supported.length
+        ? `a protocol ${method.name} supports (${supported.join(", ")})`
+        : `nothing: ${method.name} has no grid to select from`,
+      given,
+    );
+  }
+  return given;
+}
+
+/** One protocol's choice among a method's candidates, scored on the test split. */
+export interface ProtocolOutcome {
+  readonly selectBy: Selection;
+  readonly selected: Record<string, number>;
+  readonly test: GroupMetrics;
+}
+
+/** One method run in a context: its result, its test metrics, its wall seconds, and (methods with a grid)
+ * the choice each selection protocol it supports would have made. */
 export interface MethodOutcome {
   readonly result: MethodResult;
   readonly test: GroupMetrics;
   readonly seconds: number;
+  readonly byProtocol?: readonly ProtocolOutcome[];
 }
 
-/** Run a method (with validated hyperparameters; default: its defaults) in a context and score it on the test split. */
+/** Run a method (with validated hyperparameters; default: its defaults) in a context and score it on the test
+ * split; `selectBy` (validated by resolveSelectBy) overrides the method's default protocol. */
 export function runMethodIn(
   ctx: MethodContext,
   method: Method,
   params: Hyperparameters = method.defaults,
+  selectBy?: Selection,
 ): MethodOutcome {
   const start = performance.now();
-  const result = method.run(ctx, params);
+  const result = method.run(selectBy ? { ...ctx, selectBy } : ctx, params);
   const seconds = (performance.now() - start) / 1000;
-  return { result, test: scoreSplit(ctx, "test", result.logits.test), seconds };
+  const test = scoreSplit(ctx, "test", result.logits.test);
+  if (!result.candidates || !method.selections) return { result, test, seconds };
+  const choices = choicesByProtocol(ctx, method.selections, result.candidates, ermLogits(ctx, "val"));
+  const byProtocol = choices.map((c) => ({
+    selectBy: c.selectBy,
+    selected: c.selected,
+    test: scoreSplit(ctx, "test", c.testLogits),
+  }));
+  return { result, test, seconds, byProtocol };
 }
 
 /** What runMethod returns: ERM's and the method's test metrics, and what the method selected. */
@@ -94,6 +131,8 @@ export interface MethodReport {
   /** Test logits of ERM and of the method (n x classes), and the test split's group ids. */
   readonly logits: { readonly erm: Float32Array; readonly method: Float32Array };
   readonly testGroups: Int32Array;
+  /** Methods with a grid: each selection protocol's choice and its test metrics. */
+  readonly byProtocol?: readonly ProtocolOutcome[];
 }
 
 /** What runMethod needs: validated splits, training config, grouping and hyperparameters. */
@@ -104,18 +143,21 @@ export interface RunMethodOptions {
   readonly grouping?: Grouping;
   /** Validated hyperparameters (resolveHyperparameters); default the method's own defaults. */
   readonly params?: Hyperparameters;
+  /** A protocol the method supports (resolveSelectBy); default its own. */
+  readonly selectBy?: Selection;
   readonly tf?: TF;
 }
 
 /** Train ERM on the training split, run the method `name`, and score both on the test split. */
 export async function runMethod(name: string, options: RunMethodOptions): Promise<MethodReport> {
   const method = requireMethod(name);
+  if (options.selectBy !== undefined) resolveSelectBy(method, options.selectBy);
   const grouping = options.grouping ?? "coarse";
   const ctx = await trainErm(options.splits, options.training, grouping, options.tf);
   try {
     const ermLogits = requireMethod("erm").run(ctx, {}).logits.test;
     const erm = scoreSplit(ctx, "test", ermLogits);
-    const run = runMethodIn(ctx, method, options.params ?? method.defaults);
+    const run = runMethodIn(ctx, method, options.params ?? method.defaults, options.selectBy);
     return {
       method: method.name,
       groupLabels: method.groupLabels,
@@ -128,6 +170,7 @@ export async function runMethod(name: string, options: RunMethodOptions): Promis
       methodSeconds: run.seconds,
       logits: { erm: ermLogits, method: run.result.logits.test },
       testGroups: ctx.groups("test"),
+      ...(run.byProtocol ? { byProtocol: run.byProtocol } : {}),
     };
   } finally {
     disposeModel(ctx.erm);
