@@ -140,6 +140,15 @@ const BAD_METHOD: [string[], RegExp][] = [
     /--hp gamma: expected a finite number in \[0, 100\], got "x"/,
   ],
   [
+    ["--method", "self", "--rho", "0.9", "--select-by", "toString"],
+    /--select-by: expected one of val-wga, val-worst-env, val-worst-class, val-accuracy, oracle-test, got "toString"/,
+  ],
+  [
+    ["--method", "dfr", "--rho", "0.9", "--select-by", "val-accuracy"],
+    /--select-by: expected nothing: dfr has no grid to select from, got "val-accuracy"/,
+  ],
+  [["--select-by", "val-wga"], /--select-by: expected --method with it, got no --method/],
+  [
     ["--method", "afr", "--rho", "0.9", "--grouping", "medium"],
     /--grouping: expected one of "fine", "coarse", got "medium"/,
   ],
