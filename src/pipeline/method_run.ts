@@ -72,7 +72,7 @@ export function resolveSelectBy(method: Method, given: unknown, path = "selectBy
       path,
       supported.length
         ? `a protocol ${method.name} supports (${supported.join(", ")})`
-        : `nothing: ${method.name} has no grid to select from`,
+        : `nothing: ${method.name} selects as its paper does`,
       given,
     );
   }

@@ -145,7 +145,7 @@ const BAD_METHOD: [string[], RegExp][] = [
   ],
   [
     ["--method", "dfr", "--rho", "0.9", "--select-by", "val-accuracy"],
-    /--select-by: expected nothing: dfr has no grid to select from, got "val-accuracy"/,
+    /--select-by: expected nothing: dfr selects as its paper does, got "val-accuracy"/,
   ],
   [["--select-by", "val-wga"], /--select-by: expected --method with it, got no --method/],
   [

@@ -16,7 +16,7 @@ test("resolveSelectBy accepts only protocols the method supports, by list member
   for (const bad of ["toString", "__proto__", "val_wga", 1, undefined]) {
     assert.throws(() => resolveSelectBy(cbLlr, bad), ConfigError);
   }
-  assert.throws(() => resolveSelectBy(getMethod("dfr")!, "val-wga"), /dfr has no grid/);
+  assert.throws(() => resolveSelectBy(getMethod("dfr")!, "val-wga"), /dfr selects as its paper does/);
 });
 
 test("byProtocol: one run of cb-llr scored under each protocol; the default's entry is the result itself", async () => {
