@@ -1,7 +1,8 @@
 // The packed package as a consumer gets it: `npm pack`, install the tarball into a fresh project,
 // and run one end-to-end script there (generate, inject, train 100 steps, DFR, metrics) under Node
-// and under Deno; both must print the same numbers. Offline: the package's dependencies are linked
-// from this checkout's node_modules before `npm install --offline` adds the tarball itself.
+// and under Deno (both must print the same numbers), and type-check it against the shipped
+// declarations. Offline: the package's dependencies are linked from this checkout's node_modules
+// before `npm install --offline` adds the tarball itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -12,11 +13,11 @@ import { DENO_BIN, freshPath, IS_DENO } from "./helpers/env.ts";
 
 const ROOT = process.cwd();
 
-/** Run a command in `cwd`; resolves with its output, rejects (with stderr) on a non-zero exit. */
+/** Run a command in `cwd`; resolves with its output, rejects (with its output) on a non-zero exit. */
 function sh(cmd: string, args: string[], cwd: string): Promise<string> {
   return new Promise((ok, fail) => {
     execFile(cmd, args, { cwd, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`${cmd} ${args.join(" ")} failed (${error.message}):\n${stderr}`));
+      if (error) fail(new Error(`${cmd} ${args.join(" ")} failed (${error.message}):\n${stdout}\n${stderr}`));
       else ok(stdout);
     });
   });
@@ -95,6 +96,24 @@ test("npm pack: the tarball installs into a fresh project, and one script runs e
   assert.notEqual(await realpath(installed), ROOT);
   assert.equal(JSON.parse(await readFile(join(installed, "package.json"), "utf8")).version, manifest.version);
   await writeFile(join(project, "e2e.mjs"), SCRIPT);
+
+  // Typed for a TypeScript consumer: the script type-checks against the shipped declarations, and a
+  // wrong use of a result is an error (so the types are real, not any).
+  const tsc = [resolve(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--skipLibCheck"];
+  const tscFlags = ["--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node"];
+  await writeFile(join(project, "typed.mts"), SCRIPT + "\nexport const wga: number = dfr.result.worstGroupAccuracy;\n");
+  await writeFile(
+    join(project, "mistyped.mts"),
+    SCRIPT + "\nexport const wga: string = dfr.result.worstGroupAccuracy;\n",
+  );
+  // One tsc run over both files: the only error must be the mistyped line.
+  const checked = await sh(process.execPath, [...tsc, ...tscFlags, "typed.mts", "mistyped.mts"], project).then(
+    () => "",
+    (error: Error) => error.message,
+  );
+  const errors = checked.split("\n").filter((line) => /error TS\d+/.test(line));
+  assert.equal(errors.length, 1, checked);
+  assert.match(errors[0], /^mistyped\.mts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
 
   const fromNode = JSON.parse(await sh(process.execPath, ["e2e.mjs"], project));
   const fromDeno = JSON.parse(

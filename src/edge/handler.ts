@@ -11,6 +11,7 @@ import { resolveTrainConfig } from "../tf/train_config.ts";
 import { disposeModel } from "../tf/models.ts";
 import { resolveStudyConfig } from "../study/config.ts";
 import { runCell } from "../study/run_cell.ts";
+import { cellId } from "../study/cells.ts";
 import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
 import { trainModel } from "../pipeline/train_model.ts";
 
@@ -178,7 +179,7 @@ async function experimentRoute(request: Request, o: Required<HandlerOptions>): P
   const base = rho === config.rho && amplitude === config.amplitude && body.sweeps === true;
   return json(
     200,
-    await runCell(tf, config, { id: `rho=${rho},amp=${amplitude},seed=${seed}`, rho, amplitude, seed, base }),
+    await runCell(tf, config, { id: cellId(rho, amplitude, seed), rho, amplitude, seed, base }),
   );
 }
 

@@ -13,6 +13,11 @@ export interface Cell {
   readonly base: boolean;
 }
 
+/** A cell's stable id (results files and the edge's /experiment use the same form). */
+export function cellId(rho: number, amplitude: number, seed: number): string {
+  return `rho=${rho},amp=${amplitude},seed=${seed}`;
+}
+
 /** Every cell of a study, in a fixed order (base cells first: the report's main figures need them). */
 export function studyCells(c: StudyConfig): Cell[] {
   const strengths = new Map<string, [number, number]>();
@@ -24,7 +29,7 @@ export function studyCells(c: StudyConfig): Cell[] {
   for (const [rho, amplitude] of strengths.values()) {
     for (const seed of c.seeds) {
       const base = rho === c.rho && amplitude === c.amplitude;
-      cells.push({ id: `rho=${rho},amp=${amplitude},seed=${seed}`, rho, amplitude, seed, base });
+      cells.push({ id: cellId(rho, amplitude, seed), rho, amplitude, seed, base });
     }
   }
   return cells;
