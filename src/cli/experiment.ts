@@ -107,7 +107,9 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   } catch (error) {
     if (error instanceof ConfigError) {
       if (seedsFlag !== undefined && /^seeds(\[|$)/.test(error.path)) {
-        throw new UsageError(`--seeds: expected ${error.expected} (a comma-separated list), got ${JSON.stringify(seedsFlag)}`);
+        throw new UsageError(
+          `--seeds: expected ${error.expected} (a comma-separated list), got ${JSON.stringify(seedsFlag)}`,
+        );
       }
       throw new UsageError(`${values.config ? `${values.config}: ` : ""}${error.message}`);
     }

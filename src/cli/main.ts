@@ -42,7 +42,8 @@ function help(): string {
 function isSystemError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || ["NotCapable", "PermissionDenied"].includes(error.name);
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) ||
+    ["NotCapable", "PermissionDenied"].includes(error.name);
 }
 
 /** Run the CLI on argv; returns the exit code (0 ok, 2 bad input, 1 failure, 70 internal error). */
@@ -78,9 +79,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 // A rejection nobody awaited is a bug as well: report it the same way rather than as node's default dump.
 process.on("unhandledRejection", (reason) => {
-  console.error(`spurious1d: internal error (a bug; please report it with this output):\n${
-    reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)
-  }`);
+  console.error(
+    `spurious1d: internal error (a bug; please report it with this output):\n${
+      reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)
+    }`,
+  );
   process.exit(EXIT.internal);
 });
 process.exitCode = await main(process.argv.slice(2));

@@ -103,8 +103,8 @@ export async function checkResultsRoot(root: string, flag = "--out"): Promise<vo
     await mkdir(probe);
     await rm(probe, { recursive: true, force: true });
   } catch (error) {
-    throw new UsageError(`${flag}: expected a writable directory (or one that can be created), got ${shown} (${
-      reason(error)
-    })`);
+    throw new UsageError(
+      `${flag}: expected a writable directory (or one that can be created), got ${shown} (${reason(error)})`,
+    );
   }
 }

@@ -283,7 +283,11 @@ async function runMethod(
     const n = splits.test.y.length;
     const k = ctx.numClasses;
     const predictions = (logits: Float32Array) =>
-      encodeNpy({ dtype: "<i8", shape: [n], data: int64Of(Int32Array.from({ length: n }, (_, i) => argmax(logits, i, k))) });
+      encodeNpy({
+        dtype: "<i8",
+        shape: [n],
+        data: int64Of(Int32Array.from({ length: n }, (_, i) => argmax(logits, i, k))),
+      });
     const files = new Map<string, Uint8Array>([
       ["metrics.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n")],
       ["logits_test.npy", encodeNpy({ dtype: "<f4", shape: [n, k], data: result.logits.test })],

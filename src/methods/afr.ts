@@ -9,7 +9,7 @@ import { type Head, LogregProblem } from "../lastlayer/problem.ts";
 import { ermLogits } from "./context.ts";
 import { ermHead, selectionScore, splitLogits } from "./head_eval.ts";
 import { descend } from "../lastlayer/descent.ts";
-import type { HyperparameterSchema, Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
+import type { Hyperparameters, HyperparameterSchema, Method, MethodContext, MethodResult } from "./types.ts";
 import { exp, log } from "../wasm/math.ts";
 
 /** p_i: the softmax probability ERM gives example i's label. */

@@ -10,7 +10,7 @@ import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
 import { balancedSubsample, randomHalves, take } from "../lastlayer/subsample.ts";
 import { deriveSeed } from "../random/draws.ts";
 import { selectionScore, splitLogits } from "./head_eval.ts";
-import type { HyperparameterSchema, Hyperparameters, Method, MethodContext, MethodResult } from "./types.ts";
+import type { Hyperparameters, HyperparameterSchema, Method, MethodContext, MethodResult } from "./types.ts";
 
 /** The published grid of C. */
 export const DFR_C_GRID = [1, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01] as const;

@@ -3,7 +3,7 @@
 // the grids a method searches. Errors name the method, the key, what was expected and what was given.
 import { ConfigError } from "../config/errors.ts";
 import { numberOrText } from "../config/text_numbers.ts";
-import type { HyperparameterSpec, Hyperparameters, Method } from "./types.ts";
+import type { Hyperparameters, HyperparameterSpec, Method } from "./types.ts";
 
 /** What a spec accepts, in words: "an integer in [1, 1000]" or "a finite number in (0, 10]". */
 export function describeSpec(spec: HyperparameterSpec): string {
