@@ -133,7 +133,7 @@ const BAD_METHOD: [string[], RegExp][] = [
   ],
   [
     ["--method", "afr", "--rho", "0.9", "--hp", "gamma=x"],
-    /--hp gamma: expected a finite number or a list of them, got NaN/,
+    /--hp gamma: expected a finite number in \[0, 100\], got "x"/,
   ],
   [
     ["--method", "afr", "--rho", "0.9", "--grouping", "medium"],

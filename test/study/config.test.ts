@@ -28,6 +28,16 @@ const BAD: [unknown, string, RegExp][] = [
   [{ heldoutSizes: [5] }, "heldoutSizes[0]", /integer in \[20,/],
   [{ stepz: 3 }, "stepz", /known fields/],
   [[1, 2], "config", /an object/],
+  [{ methods: [] }, "methods", /a non-empty list of method names/],
+  [{ methods: ["toString"] }, "methods[0]", /one of erm/],
+  [{ methods: ["__proto__"] }, "methods[0]", /one of erm/],
+  [{ methods: ["dfr", "dfr"] }, "methods[1]", /not already in the list/],
+  [{ seeds: [0, 0] }, "seeds[1]", /not already in the list, got 0/],
+  [{ amplitude: 1e308 }, "amplitude", /in \[0, 1000\], got 1e\+308/],
+  [{ amplitudes: [1, 2000] }, "amplitudes[1]", /in \[0, 1000\]/],
+  [{ afrGammas: [-1] }, "afrGammas[0]", /in \[0, 100\]/],
+  [{ dfrC: [0] }, "dfrC[0]", /in \[0\.000001, 10000\]/],
+  [{ dfrRefits: 1.5 }, "dfrRefits", /an integer/],
 ];
 for (const [given, path, message] of BAD) {
   test(`study config rejects ${JSON.stringify(given)}, naming ${path}`, () => {
