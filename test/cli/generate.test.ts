@@ -95,7 +95,7 @@ const BAD: [string, string[], RegExp][] = [
   ],
   ["NaN --scale-coeff", ["--scale-coeff", "nan"], /--scale-coeff: expected a finite number >= 0, got NaN/],
   ["infinite --shear-scale", ["--shear-scale", "inf"], /--shear-scale: expected a finite number >= 0, got Infinity/],
-  ["unknown flag", ["--num-sample", "10"], /Unknown option '--num-sample'/],
+  ["unknown flag", ["--num-sample", "10"], /--num-sample: expected a known flag/],
   ["missing --out", [], /--out: expected an output directory path/],
 ];
 
