@@ -92,7 +92,7 @@ test("bad study input: unreadable or invalid config files, another config for th
   assert.match(bad.stderr, /package\.json: [a-z]+: expected one of the known fields/);
   const workers = await cli(["experiment", "--workers", "0", "--out", out]);
   assert.equal(workers.code, 2);
-  assert.match(workers.stderr, /--workers: expected an integer >= 1, got "0"/);
+  assert.match(workers.stderr, /--workers: expected an integer in \[1, 256\], got "0"/);
 });
 
 test("smoke test: experiment --quick finishes, its report has every section, and its numbers make sense", async (t) => {
