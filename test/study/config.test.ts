@@ -47,3 +47,19 @@ for (const [given, path, message] of BAD) {
     );
   });
 }
+
+test("every Object.prototype name, as a config key or as a method, is rejected naming it", () => {
+  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+    const asKey = JSON.parse(`{${JSON.stringify(name)}: 1}`);
+    assert.throws(
+      () => resolveStudyConfig(asKey),
+      (e: unknown) => e instanceof ConfigError && e.path === name && /known fields/.test(e.message),
+      name,
+    );
+    assert.throws(
+      () => resolveStudyConfig({ methods: [name] }),
+      (e: unknown) => e instanceof ConfigError && e.path === "methods[0]",
+      name,
+    );
+  }
+});
