@@ -19,7 +19,7 @@ import { UsageError } from "./usage_error.ts";
 import { listOfNumbersOrText, numberOrText } from "./flag_values.ts";
 import { checkResultsRoot } from "./output_dir.ts";
 import { describe } from "../config/errors.ts";
-import { parseJsonText } from "../config/json_text.ts";
+import { JsonTextError, parseJsonText } from "../config/json_text.ts";
 import { svgToPng } from "./png.ts";
 import { readVegaSources } from "./vega_sources.ts";
 import { studyViews } from "../study/views.ts";
@@ -204,7 +204,15 @@ export async function runReport(argv: readonly string[], log: (line: string) => 
   if (configText === undefined) {
     throw new UsageError(`DIR: expected a study run directory with config.json, got ${JSON.stringify(dir)}`);
   }
-  const config = resolveStudyConfig(JSON.parse(configText));
+  let config: StudyConfig;
+  try {
+    config = resolveStudyConfig(parseJsonText(configText));
+  } catch (error) {
+    if (error instanceof JsonTextError || error instanceof ConfigError) {
+      throw new UsageError(`DIR: expected a valid config.json in ${dir}, got ${error.message}`);
+    }
+    throw error;
+  }
   const results = await loadResults<CellResult>(join(dir, "results.jsonl"));
   if (!results.some((r) => r.base)) {
     throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);

@@ -9,8 +9,8 @@ import { runExperiment, runReport } from "./experiment.ts";
 import { runLastLayer } from "./lastlayer.ts";
 import { runServe } from "./serve.ts";
 import { UsageError } from "./usage_error.ts";
-import { ConfigError } from "../config/errors.ts";
 import { runWorker } from "./queue/worker.ts";
+import { EXIT, reportError } from "./errors_out.ts";
 
 type Command = { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> };
 
@@ -28,9 +28,6 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["worker", { summary: "run study cells from a BullMQ queue on Redis (experiment --queue)", run: runWorker }],
 ]);
 
-/** Exit codes of the CLI. */
-export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, internal: 70 });
-
 function help(): string {
   return [
     "Usage: spurious1d <command> [flags]    (spurious1d <command> --help for its flags)",
@@ -40,16 +37,6 @@ function help(): string {
     "",
     `  ${"--debug".padEnd(12)} (any command) print the stack of an unexpected error`,
   ].join("\n");
-}
-
-// Errors from the world outside the program (a full disk, a permission revoked mid-run) have a
-// code such as ENOSPC; anything else that escapes is a bug.
-// Deno reports a missing permission as NotCapable (PermissionDenied before 2.0).
-function isSystemError(error: unknown): error is Error {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) ||
-    ["NotCapable", "PermissionDenied"].includes(error.name);
 }
 
 /** Run the CLI on argv; returns the exit code (0 ok, 2 bad input, 1 failure, 70 internal error). */
@@ -69,17 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await command.run(rest, log);
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error(`spurious1d: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (isSystemError(error)) {
-      console.error(`spurious1d: ${debug ? (error.stack ?? error.message) : error.message.split("\n")[0]}`);
-      return EXIT.failure;
-    }
-    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    console.error(`spurious1d: internal error (a bug; please report it with this output):\n${stack}`);
-    return EXIT.internal;
+    const { code, text } = reportError(error, debug);
+    console.error(text);
+    return code;
   }
 }
 

@@ -12,6 +12,20 @@ const MAX_PATH_BYTES = 4095;
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
+/** stat, or undefined when nothing is there; a path the process may not look at (Deno without --allow-read) is a
+ * UsageError rather than "does not exist". */
+async function statOf(path: string, flag: string, shown: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === "NotCapable" || name === "PermissionDenied") {
+      throw new UsageError(`${flag}: expected a path this process may read and write, got ${shown} (${reason(error)})`);
+    }
+    return undefined;
+  }
+}
+
 function stagingPath(out: string): string {
   return join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
 }
@@ -41,7 +55,7 @@ export async function checkOutputDir(out: string, force: boolean, flag = "--out"
       } bytes each, got ${bytes(out) > MAX_PATH_BYTES ? `one of ${bytes(out)} bytes` : "a longer name"}`,
     );
   }
-  const existing = await stat(out).catch(() => undefined);
+  const existing = await statOf(out, flag, shown);
   if (existing && !existing.isDirectory()) {
     throw new UsageError(`${flag}: expected a directory path, got the existing file ${shown}`);
   }
@@ -51,7 +65,7 @@ export async function checkOutputDir(out: string, force: boolean, flag = "--out"
     );
   }
   const parent = dirname(out);
-  const parentStat = await stat(parent).catch(() => undefined);
+  const parentStat = await statOf(parent, flag, shown);
   if (!parentStat?.isDirectory()) {
     throw new UsageError(
       `${flag}: expected a path in an existing directory, got ${shown} (${
@@ -93,7 +107,7 @@ export async function checkResultsRoot(root: string, flag = "--out"): Promise<vo
   const shown = JSON.stringify(root);
   if (root.length === 0) throw new UsageError(`${flag}: expected a directory path, got nothing`);
   if (root.includes("\0")) throw new UsageError(`${flag}: expected a path without NUL characters, got ${shown}`);
-  const existing = await stat(root).catch(() => undefined);
+  const existing = await statOf(root, flag, shown);
   if (existing && !existing.isDirectory()) {
     throw new UsageError(`${flag}: expected a directory path, got the existing file ${shown}`);
   }

@@ -88,8 +88,11 @@ function numbers(
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(path, "a non-empty list of numbers", v);
   const list = v.map((x, i) => (opts.integer ? integer(`${path}[${i}]`, x, opts) : finite(`${path}[${i}]`, x, opts)));
   if (opts.distinct) {
-    const first = list.findIndex((x, i) => list.indexOf(x) !== i);
-    if (first >= 0) throw new ConfigError(`${path}[${first}]`, "a value not already in the list", list[first]);
+    const seen = new Set<number>();
+    list.forEach((x, i) => {
+      if (seen.has(x)) throw new ConfigError(`${path}[${i}]`, "a value not already in the list", x);
+      seen.add(x);
+    });
   }
   return list;
 }
@@ -98,11 +101,13 @@ function methodNames(v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0) {
     throw new ConfigError("methods", `a non-empty list of method names (${METHOD_NAMES.join(", ")})`, v);
   }
+  const seen = new Set<string>();
   v.forEach((m, i) => {
     if (typeof m !== "string" || !METHODS.has(m)) {
       throw new ConfigError(`methods[${i}]`, `one of ${METHOD_NAMES.join(", ")}`, m);
     }
-    if (v.indexOf(m) !== i) throw new ConfigError(`methods[${i}]`, "a method not already in the list", m);
+    if (seen.has(m)) throw new ConfigError(`methods[${i}]`, "a method not already in the list", m);
+    seen.add(m);
   });
   return [...v];
 }

@@ -11,7 +11,7 @@ import { trainModel } from "../../src/pipeline/train_model.ts";
 import { resolveTrainConfig } from "../../src/tf/train_config.ts";
 import { disposeModel } from "../../src/tf/models.ts";
 
-const handler = createHandler({ maxBodyBytes: 4096, maxCost: 50_000 });
+const handler = createHandler({ maxBodyBytes: 4096, maxCost: 5e8 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   handler(
     new Request(`http://local${path}`, {
@@ -96,15 +96,15 @@ const HOSTILE: [string, () => Promise<Response>, number, RegExp][] = [
   ],
   [
     "too many examples",
-    () => post("/generate", { mnist: { numSamples: 100000 } }),
+    () => post("/generate?array=y", { mnist: { numSamples: 1000000 } }, { accept: "application/x-npy" }),
     422,
-    /cost: expected examples generated of at most 50000, got 100000/,
+    /cost: expected a request costing at most 500000000 units, got \d+/,
   ],
   [
     "too much training",
-    () => post("/train", { training: { steps: 1000 } }),
+    () => post("/train", { training: { steps: 3000 } }),
     422,
-    /cost: expected training steps x batch size of at most 50000, got 100000/,
+    /cost: expected a request costing at most 500000000 units/,
   ],
   ["an unknown route", () => handler(new Request("http://local/etc/passwd")), 404, /route: expected one of/],
   ["a wrong method", () => handler(new Request("http://local/train")), 405, /method: expected POST, got GET/],

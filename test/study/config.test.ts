@@ -28,6 +28,16 @@ const BAD: [unknown, string, RegExp][] = [
   [{ heldoutSizes: [5] }, "heldoutSizes[0]", /integer in \[20,/],
   [{ stepz: 3 }, "stepz", /known fields/],
   [[1, 2], "config", /an object/],
+  [{ methods: [] }, "methods", /a non-empty list of method names/],
+  [{ methods: ["toString"] }, "methods[0]", /one of erm/],
+  [{ methods: ["__proto__"] }, "methods[0]", /one of erm/],
+  [{ methods: ["dfr", "dfr"] }, "methods[1]", /not already in the list/],
+  [{ seeds: [0, 0] }, "seeds[1]", /not already in the list, got 0/],
+  [{ amplitude: 1e308 }, "amplitude", /in \[0, 1000\], got 1e\+308/],
+  [{ amplitudes: [1, 2000] }, "amplitudes[1]", /in \[0, 1000\]/],
+  [{ afrGammas: [-1] }, "afrGammas[0]", /in \[0, 100\]/],
+  [{ dfrC: [0] }, "dfrC[0]", /in \[0\.000001, 10000\]/],
+  [{ dfrRefits: 1.5 }, "dfrRefits", /an integer/],
 ];
 for (const [given, path, message] of BAD) {
   test(`study config rejects ${JSON.stringify(given)}, naming ${path}`, () => {
@@ -37,3 +47,19 @@ for (const [given, path, message] of BAD) {
     );
   });
 }
+
+test("every Object.prototype name, as a config key or as a method, is rejected naming it", () => {
+  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+    const asKey = JSON.parse(`{${JSON.stringify(name)}: 1}`);
+    assert.throws(
+      () => resolveStudyConfig(asKey),
+      (e: unknown) => e instanceof ConfigError && e.path === name && /known fields/.test(e.message),
+      name,
+    );
+    assert.throws(
+      () => resolveStudyConfig({ methods: [name] }),
+      (e: unknown) => e instanceof ConfigError && e.path === "methods[0]",
+      name,
+    );
+  }
+});

@@ -1,0 +1,171 @@
+// The handler's cost model: a request's predicted work, computed from its validated config before
+// any work starts. One unit is about a nanosecond of one core of the project machine (calibrated in
+// test/edge/cost.test.ts and stated in bench/README.md). Every quantity that scales enters it:
+// examples x (stretched length and final length) when generating, every split's size, training steps
+// x batch x the model's multiply-adds, predictions on every split, last-layer solvers, and the bytes
+// of the response.
+import type { Mnist1dArgs } from "../data/mnist1d_args.ts";
+import { totalExamples } from "../data/mnist1d_args.ts";
+import type { StudyConfig } from "../study/config.ts";
+import type { ModelKind } from "../tf/models.ts";
+import type { TrainConfig } from "../tf/train_config.ts";
+
+/** Units per generated example per position of the stretched template (templateLen + padding HIGH). */
+const GEN_PER_STRETCHED = 20;
+/** Units per generated example per final position (interpolation, noise, shear). */
+const GEN_PER_FINAL = 30;
+/** Units per generated example, fixed (draws, bookkeeping). */
+const GEN_PER_EXAMPLE = 1500;
+/** Units per value when injecting the spurious feature. */
+const INJECT_PER_VALUE = 5;
+/** Units per multiply-add of a model, forward only (training is about 3x: forward and backward). */
+const PER_MAC = 0.15;
+/** Units per training step, fixed (dispatch, the optimizer). */
+const PER_STEP = 300_000;
+/** Units per training, fixed (building the model, initialising, evaluating, disposing). */
+const PER_TRAINING = 10_000_000;
+/** Units per byte of the response (formatting numbers into JSON, copying). */
+const PER_RESPONSE_BYTE = 15;
+/** Units of any request, fixed (parsing, validation, setup). */
+const PER_REQUEST = 2_000_000;
+/** Units per multiply-add of the last-layer descent (AFR, last-layer Group DRO): plain loops, slower than the trainer's GEMM. */
+const DESCENT_PER_MAC = 0.4;
+/** Units per example of a study cell's test sets beyond generating and predicting it (group metrics, scoring contexts). */
+const PER_SCORED_EXAMPLE = 16_000;
+/** Units per multiply-add of scoring a head on a split (logits in plain JavaScript, then group metrics). */
+const SCORING_PER_MAC = 3;
+/** Units of a study cell, fixed (its splits, contexts and scoring). */
+const PER_CELL = 50_000_000;
+
+/** Iterations assumed per L1 fit of DFR: they stop on convergence, and the tolerance scales with the rows,
+ * so small problems take more of their 5,000 allowed iterations. */
+const dfrIterations = (rows: number) => Math.min(5000, 300 + 200_000 / Math.max(rows, 1));
+/** The iteration cap of the linear probe. */
+const PROBE_ITERATIONS = 2000;
+
+/** Multiply-adds of one forward pass of `model` on one input of `length` (10 classes). */
+export function modelMacs(model: ModelKind, length: number, hidden = 100, channels = 25): number {
+  if (model === "linear") return length * 10;
+  if (model === "mlp") return length * hidden + hidden * hidden + hidden * 10;
+  let l = length;
+  let macs = 0;
+  let cin = 1;
+  for (const k of [5, 3, 3]) {
+    l = Math.floor((l + 2 - k) / 2) + 1;
+    macs += l * k * cin * channels;
+    cin = channels;
+  }
+  return macs + l * channels * 10;
+}
+
+/** The embedding size of `model` on inputs of `length` (what last-layer methods work on). */
+export function embeddingSize(model: ModelKind, length: number): number {
+  if (model === "linear") return length;
+  if (model === "mlp") return 100;
+  let l = length;
+  for (const k of [5, 3, 3]) l = Math.floor((l + 2 - k) / 2) + 1;
+  return l * 25;
+}
+
+/** Generating `n` examples with `args` (and injecting a feature when `spurious`). */
+export function generationCost(
+  n: number,
+  args: Pick<Mnist1dArgs, "templateLen" | "padding" | "finalSeqLength">,
+  spurious: boolean,
+): number {
+  const stretched = args.templateLen + args.padding[1];
+  const f = args.finalSeqLength;
+  return n *
+    (GEN_PER_STRETCHED * stretched + GEN_PER_FINAL * f + GEN_PER_EXAMPLE + (spurious ? INJECT_PER_VALUE * f : 0));
+}
+
+/** Training `config` on inputs of `length`, then predicting `predicted` examples. */
+export function trainingCost(
+  config: Pick<TrainConfig, "model" | "steps" | "batchSize">,
+  length: number,
+  predicted: number,
+): number {
+  const macs = modelMacs(config.model, length);
+  return PER_TRAINING + config.steps * (PER_STEP + 3 * PER_MAC * config.batchSize * macs) + PER_MAC * predicted * macs;
+}
+
+/** Bytes of JSON for `floats` float64 values and `ints` small integers (upper bounds per value). */
+export function jsonBytes(floats: number, ints: number): number {
+  return 1024 + 25 * floats + 4 * ints;
+}
+
+/** What a request will cost and send: predicted units and response bytes. */
+export interface Cost {
+  readonly units: number;
+  readonly responseBytes: number;
+}
+
+/** /generate: every array as JSON, or one as .npy. */
+export function generateCost(args: Mnist1dArgs, spurious: boolean, npyArray?: string): Cost {
+  const n = totalExamples(args);
+  const f = args.finalSeqLength;
+  const floats = n * f + f;
+  const ints = n * (spurious ? 3 : 1);
+  let responseBytes: number;
+  if (npyArray === undefined) responseBytes = jsonBytes(floats, ints);
+  else responseBytes = 128 + 8 * (npyArray === "x" || npyArray === "x_test" ? n * f : npyArray === "t" ? f : n);
+  return {
+    units: PER_REQUEST + generationCost(n, args, spurious) + PER_RESPONSE_BYTE * responseBytes,
+    responseBytes,
+  };
+}
+
+/** /train: generate, train, evaluate on the test split. */
+export function trainCost(args: Mnist1dArgs, spurious: boolean, config: TrainConfig): Cost {
+  const n = totalExamples(args);
+  const responseBytes = 4096;
+  return {
+    units: PER_REQUEST + generationCost(n, args, spurious) + trainingCost(config, args.finalSeqLength, 2 * n),
+    responseBytes,
+  };
+}
+
+/** Units of a last-layer fit: `iterations` passes over `rows` embeddings of size d (10 classes). */
+const lastLayer = (iterations: number, rows: number, d: number, perMac = PER_MAC) =>
+  iterations * rows * d * 10 * 2 * perMac;
+
+/** /experiment: one study cell (with its sweeps when `base`). */
+export function cellCost(config: StudyConfig, base: boolean): Cost {
+  const args = { templateLen: 12, padding: [36, 60] as const, finalSeqLength: 40 };
+  const f = 40;
+  const heldout = Math.ceil(Math.max(...config.heldoutSizes) / 10) * 10;
+  const mainHeldout = Math.min(5000, heldout);
+  const test = config.testSize;
+  const examples = 5000 + heldout + 5000 + 3 * test + (base ? 5000 : 0);
+  const training = { model: config.model, steps: config.steps, batchSize: 100 };
+  const d = embeddingSize(config.model, f);
+  const scoring = (rows: number) => rows * d * 10 * SCORING_PER_MAC;
+  const valEval = (evaluations: number) => evaluations * scoring(5000);
+  // Predictions: train, held-out, val, three test sets, each once or twice (embeddings and logits).
+  const predicted = 2 * (5000 + heldout + 5000 + 3 * test);
+  let units = PER_REQUEST + PER_CELL + generationCost(examples, args, true) + trainingCost(training, f, predicted) +
+    PER_SCORED_EXAMPLE * 3 * test;
+  // Fits for each C on half the rows (scored on the other half), the refits on all, then val and test scored.
+  const dfrCost = (rows: number) =>
+    config.dfrC.length * (lastLayer(dfrIterations(rows / 2), rows / 2, d, DESCENT_PER_MAC) + scoring(rows)) +
+    config.dfrRefits * lastLayer(dfrIterations(rows), rows, d, DESCENT_PER_MAC) + scoring(5000 + test);
+  const descentCost = (grid: number, steps: number, rows: number) =>
+    grid * (lastLayer(steps, rows, d, DESCENT_PER_MAC) + valEval(Math.ceil(steps / 10)));
+  for (const m of config.methods) {
+    if (m === "dfr") units += dfrCost(mainHeldout);
+    else if (m === "dfr-tr") units += dfrCost(4000);
+    else if (m === "afr") units += descentCost(3 * 2, 100, mainHeldout);
+    else if (m === "afr-wg") units += descentCost(3 * 2 * 2, 100, mainHeldout);
+    else if (m === "gdro-ll") units += descentCost(3, 200, mainHeldout) * 2;
+    else if (m === "jtt") units += trainingCost({ ...training, steps: Math.ceil(1.25 * config.steps) }, f, 20_000);
+    else if (m !== "erm") units += trainingCost(training, f, 20_000); // gdro, subg, rwg: one more training
+  }
+  units += lastLayer(PROBE_ITERATIONS, heldout, d, DESCENT_PER_MAC) + scoring(test);
+  if (base) {
+    for (const size of config.heldoutSizes) units += dfrCost(Math.min(size, heldout));
+    units += config.afrGammas.length * descentCost(1, 100, mainHeldout);
+    units += trainingCost(training, f, 2 * test);
+  }
+  const responseBytes = 64 * 1024 + 200 * config.methods.length;
+  return { units: units + PER_RESPONSE_BYTE * responseBytes, responseBytes };
+}
