@@ -12,6 +12,6 @@ export {
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
-export { binaryLogregCD, cdWorkDoubles } from "./linear_cd";
+export { binaryLogregCD, cdPaddedRows, cdWorkDoubles } from "./linear_cd";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";

@@ -147,8 +147,10 @@ export interface KernelExports {
     scratch: number,
   ): number;
   cdWorkDoubles(n: number, dd: number): number;
+  cdPaddedRows(n: number): number;
   binaryLogregCD(
     xt: number,
+    xt32: number,
     n: number,
     dd: number,
     yb: number,
@@ -160,6 +162,7 @@ export interface KernelExports {
     maxNewton: number,
     seed: number,
     work: number,
+    work32: number,
     out: number,
   ): number;
 }
