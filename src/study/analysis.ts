@@ -298,7 +298,7 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
     return `${m} changes worst-group accuracy by ${(100 * d).toFixed(1)} points against AFR (${verdict})`;
   }).join("; ") + (methods.dfr
     ? `; DFR, which uses the same held-out group labels to balance, reaches ${pm(methods.dfr.worstGroupAccuracy)}.`
-    : ".");
+    : ".") + dfrGridEdgeSentence(cells);
 
   return {
     config,
@@ -333,6 +333,21 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
     },
     worstGroup: { rows, conclusion: worstGroupConclusion },
   };
+}
+
+/** Where DFR's selected C sat at an edge of its grid (and so the grid was extended), in words; "" if nowhere. */
+export function dfrGridEdgeSentence(cells: readonly CellResult[]): string {
+  const dfr = cells.map((c) => c.methods.dfr).filter((m) => m !== undefined);
+  const top = dfr.filter((m) => m.selected.gridEdge === 1);
+  const bottom = dfr.filter((m) => m.selected.gridEdge === -1);
+  if (top.length + bottom.length === 0) return "";
+  const finals = (ms: typeof dfr) => [...new Set(ms.map((m) => m.selected.C))].sort((a, b) => a - b).join(", ");
+  const parts = [
+    top.length ? `at the largest C in ${top.length} (extended upwards by factors of 3 to C = ${finals(top)})` : "",
+    bottom.length ? `at the smallest C in ${bottom.length} (extended downwards to C = ${finals(bottom)})` : "",
+  ].filter((p) => p);
+  return ` DFR's selected C sat at an edge of its grid ${parts.join(" and ")} of ${dfr.length} cells: the grid ` +
+    `was chosen for other tasks, and its edge, not the data, would otherwise have set the penalty.`;
 }
 
 /** A flat CSV of every cell's main numbers. */
