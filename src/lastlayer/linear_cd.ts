@@ -5,7 +5,7 @@
 // weight of a constant feature s (intercept_scaling, 1) and is penalised like every other weight
 // unless `penalizeIntercept` is false. The problem's data stay in one WASM instance, so a path of
 // C values and warm starts cost no copies.
-import { instantiateKernelsSync, type Kernels } from "../wasm/module.ts";
+import { instantiateKernelsSync } from "../wasm/module.ts";
 import type { Head } from "./problem.ts";
 
 /** The penalties the solver handles. */

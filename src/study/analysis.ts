@@ -296,9 +296,11 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
       ? "a gain larger than the spread between seeds"
       : "a loss larger than the spread between seeds";
     return `${m} changes worst-group accuracy by ${(100 * d).toFixed(1)} points against AFR (${verdict})`;
-  }).join("; ") + (methods.dfr
-    ? `; DFR, which uses the same held-out group labels to balance, reaches ${pm(methods.dfr.worstGroupAccuracy)}.`
-    : ".") + dfrGridEdgeSentence(cells);
+  }).join("; ") +
+    (methods.dfr
+      ? `; DFR, which uses the same held-out group labels to balance, reaches ${pm(methods.dfr.worstGroupAccuracy)}.`
+      : ".") +
+    dfrGridEdgeSentence(cells);
 
   return {
     config,
