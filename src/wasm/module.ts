@@ -146,6 +146,22 @@ export interface KernelExports {
     perExample: number,
     scratch: number,
   ): number;
+  softmaxLossGradGrouped(
+    x: number,
+    n: number,
+    d: number,
+    y: number,
+    weights: number,
+    k: number,
+    W: number,
+    b: number,
+    gW: number,
+    gb: number,
+    perExample: number,
+    scratch: number,
+    groupOf: number,
+    numGroups: number,
+  ): number;
   cdWorkDoubles(n: number, dd: number): number;
   cdPaddedRows(n: number): number;
   binaryLogregCD(
