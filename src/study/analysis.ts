@@ -345,11 +345,11 @@ export function dfrGridEdgeSentence(cells: readonly CellResult[]): string {
   if (top.length + bottom.length === 0) return "";
   const finals = (ms: typeof dfr) => [...new Set(ms.map((m) => m.selected.C))].sort((a, b) => a - b).join(", ");
   const parts = [
-    top.length ? `at the largest C in ${top.length} (extended upwards by factors of 3 to C = ${finals(top)})` : "",
-    bottom.length ? `at the smallest C in ${bottom.length} (extended downwards to C = ${finals(bottom)})` : "",
+    top.length ? `at its largest C in ${top.length} (extended upwards by factors of 3; selected C ${finals(top)})` : "",
+    bottom.length ? `at its smallest C in ${bottom.length} (extended downwards; selected C ${finals(bottom)})` : "",
   ].filter((p) => p);
-  return ` DFR's selected C sat at an edge of its grid ${parts.join(" and ")} of ${dfr.length} cells: the grid ` +
-    `was chosen for other tasks, and its edge, not the data, would otherwise have set the penalty.`;
+  return ` DFR's best C sat at an edge of its grid ${parts.join(" and ")} of ${dfr.length} cells: without the ` +
+    `extension the grid's edge, not the tuning score, would have set the penalty there.`;
 }
 
 /** A flat CSV of every cell's main numbers. */
