@@ -11,7 +11,7 @@ export {
 } from "./mnist1d";
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
-export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
-export { binaryLogregCD, cdWorkDoubles } from "./linear_cd";
+export { softmaxLossGrad, softmaxLossGradGrouped, wasmExp, wasmLog } from "./logreg";
+export { binaryLogregCD, cdPaddedRows, cdWorkDoubles } from "./linear_cd";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";

@@ -70,22 +70,53 @@ function axpy(z: f64, x: usize, y: usize, n: i32): void {
   for (; i < n; i++) setF64(y, i, f64At(y, i) + z * f64At(x, i));
 }
 
+/** sum_i a_i b_i c_i over n float32 (n a multiple of 4; four float32 lanes, summed in float64). */
+function dot3f(a: usize, b: usize, c: usize, n: i32): f64 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    acc = f32x4.add(acc, f32x4.mul(f32x4.mul(v128.load(a + o), v128.load(b + o)), v128.load(c + o)));
+  }
+  return <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) +
+    (<f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3));
+}
+
+/** y += z x over n float32 (n a multiple of 4). */
+function axpyf(z: f32, x: usize, y: usize, n: i32): void {
+  const zs = f32x4.splat(z);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(zs, v128.load(x + o))));
+  }
+}
+
+/** Rows of the float32 copy: n rounded up to a multiple of 4 (the padding is zero). */
+export function cdPaddedRows(n: i32): i32 {
+  return (n + 3) & ~3;
+}
+
 /** Doubles of work memory binaryLogregCD needs (plus dd int32 of index after them). */
 export function cdWorkDoubles(n: i32, dd: i32): i32 {
   return 7 * n + 4 * dd;
 }
 
 /**
- * Solve one binary problem in place. xt: dd columns of n doubles; yb: n labels +1 / -1; cost: n
+ * Solve one binary problem in place. xt: dd columns of n doubles; xt32: the same in float32, each
+ * column cdPaddedRows(n) long, zero-padded (the inner coordinate descent only chooses a direction,
+ * so it runs in float32, four lanes; gradients, curvature and the line search stay in float64); yb: n labels +1 / -1; cost: n
  * per-example weights c_i (C times any example weight); w: dd doubles, the start (warm or zero)
- * and the result; work: cdWorkDoubles(n, dd) doubles followed by dd int32. out receives 4 doubles:
+ * and the result; work: cdWorkDoubles(n, dd) doubles followed by dd int32; work32: 2 cdPaddedRows(n)
+ * float32. out receives 4 doubles:
  * Newton steps, coordinate-descent cycles, and the largest and summed optimality violation at the
  * result. Returns 1 if the stopping rule was met, 0 if maxNewton ran out.
  */
 export function binaryLogregCD(
-  xt: usize, n: i32, dd: i32, yb: usize, cost: usize, penalty: i32, regularizeBias: i32,
-  w: usize, eps: f64, maxNewton: i32, seed: u32, work: usize, out: usize,
+  xt: usize, xt32: usize, n: i32, dd: i32, yb: usize, cost: usize, penalty: i32, regularizeBias: i32,
+  w: usize, eps: f64, maxNewton: i32, seed: u32, work: usize, work32: usize, out: usize,
 ): i32 {
+  const n4 = cdPaddedRows(n);
+  const D32 = work32;
+  const xTd32 = work32 + (<usize>n4 << 2);
   const l1 = penalty == 1;
   rngState = seed == 0 ? 0x9e3779b9 : seed;
   const expWTx = work;
@@ -184,7 +215,9 @@ export function binaryLogregCD(
 
     // Coordinate descent on the quadratic model over the active coordinates.
     memory.copy(wpd, w, <usize>dd << 3);
-    memory.fill(xTd, 0, <usize>n << 3);
+    memory.fill(D32, 0, <usize>n4 << 2);
+    for (let i = 0; i < n; i++) store<f32>(D32 + (<usize>i << 2), <f32>f64At(D, i));
+    memory.fill(xTd32, 0, <usize>n4 << 2);
     let qpActive = active;
     let qpGmaxOld = Infinity;
     let iter = 0;
@@ -199,10 +232,10 @@ export function binaryLogregCD(
       }
       for (let s = 0; s < qpActive; s++) {
         const j = load<i32>(index + (<usize>s << 2));
-        const col = xt + (<usize>j * <usize>n << 3);
+        const col32 = xt32 + (<usize>j * <usize>n4 << 2);
         const pj = f64At(wpd, j);
         let H = f64At(Hdiag, j);
-        let G = f64At(Grad, j) + (pj - f64At(w, j)) * NU + dot3(col, D, xTd, n);
+        let G = f64At(Grad, j) + (pj - f64At(w, j)) * NU + dot3f(col32, D32, xTd32, n4);
         let z = 0.0;
         let violation = 0.0;
         if (!l1 || j == biasIndex) {
@@ -239,7 +272,7 @@ export function binaryLogregCD(
         if (abs(z) < 1.0e-12) continue;
         z = min(max(z, -10.0), 10.0);
         setF64(wpd, j, pj + z);
-        axpy(z, col, xTd, n);
+        axpyf(<f32>z, col32, xTd32, n4);
       }
       iter++;
       if (qpGnorm <= innerEps * gnorm0) {
@@ -251,6 +284,12 @@ export function binaryLogregCD(
       qpGmaxOld = qpGmax;
     }
     cycles += iter;
+    // xTd = X (wpd - w) in float64, from the coordinates that moved.
+    memory.fill(xTd, 0, <usize>n << 3);
+    for (let j = 0; j < dd; j++) {
+      const step = f64At(wpd, j) - f64At(w, j);
+      if (step != 0) axpy(step, xt + (<usize>j * <usize>n << 3), xTd, n);
+    }
 
     // Line search on the true objective along wpd - w.
     let delta = 0.0;

@@ -14,6 +14,8 @@ export interface DescentOptions {
   onStep?: (step: number, head: Head) => void;
   /** Called before every step: new example weights, or undefined to keep them. */
   reweight?: (step: number, head: Head) => Float64Array | undefined;
+  /** Fills the loss's gradient at head instead of the problem's own (for reweighting in the same pass). */
+  gradient?: (head: Head, gW: Float64Array, gb: Float64Array) => void;
 }
 
 /** Run the descent from `init`; returns the final head. */
@@ -31,7 +33,8 @@ export function descend(problem: LogregProblem, init: Head, o: DescentOptions): 
     const head = { W, b };
     const weights = o.reweight?.(step, head);
     if (weights) problem.setWeights(weights);
-    problem.lossGrad(head, gW, gb);
+    if (o.gradient) o.gradient(head, gW, gb);
+    else problem.lossGrad(head, gW, gb);
     b1t *= 0.9;
     b2t *= 0.999;
     const update = (i: number, g: number): number => {

@@ -5,7 +5,7 @@
 // weight of a constant feature s (intercept_scaling, 1) and is penalised like every other weight
 // unless `penalizeIntercept` is false. The problem's data stay in one WASM instance, so a path of
 // C values and warm starts cost no copies.
-import { instantiateKernelsSync, type Kernels } from "../wasm/module.ts";
+import { instantiateKernelsSync } from "../wasm/module.ts";
 import type { Head } from "./problem.ts";
 
 /** The penalties the solver handles. */
@@ -15,7 +15,10 @@ export type Penalty = "l1" | "l2";
 export interface CdOptions {
   C: number;
   penalty?: Penalty;
-  /** Stop when the summed optimality violation is at most tol times its value at zero (liblinear's eps; sklearn's tol, 1e-4). */
+  /**
+   * Stop when the summed optimality violation is at most eps times its value at zero, with eps = tol
+   * min(positives, negatives) / n as liblinear computes it from sklearn's tol (default 1e-4).
+   */
   tol?: number;
   maxNewton?: number;
   /** Warm start (a head of the same shape, in the intercept's own units). */
@@ -42,7 +45,7 @@ export class OvrProblem {
   private x: Float64Array = new Float64Array(0);
   private y: Int32Array = new Int32Array(0);
   private weights?: Float64Array;
-  private ptr = { xt: 0, yb: 0, cost: 0, w: 0, work: 0, out: 0 };
+  private ptr = { xt: 0, xt32: 0, yb: 0, cost: 0, w: 0, work: 0, work32: 0, out: 0 };
   private scaling = NaN;
 
   /** x: n x d row-major; y: labels in 0..classes-1; weights: per-example factors of C (default 1). */
@@ -69,8 +72,11 @@ export class OvrProblem {
     const k = this.k;
     k.reset();
     const dd = d + 1;
+    const n4 = k.raw.cdPaddedRows(n);
     this.ptr = {
       xt: k.alloc(dd * n * 8),
+      xt32: k.alloc(dd * n4 * 4),
+      work32: k.alloc(2 * n4 * 4),
       yb: k.alloc(n * 8),
       cost: k.alloc(n * 8),
       w: k.alloc(dd * 8),
@@ -81,6 +87,9 @@ export class OvrProblem {
     // Column-major copy: coordinate descent walks one feature's values at a time.
     const xt = k.f64(this.ptr.xt, dd * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = x[i * d + j];
+    const xt32 = k.f32(this.ptr.xt32, dd * n4);
+    xt32.fill(0);
+    for (let j = 0; j < d; j++) xt32.set(xt.subarray(j * n, j * n + n), j * n4);
   }
 
   /** Fit every class's binary problem at C. */
@@ -91,6 +100,7 @@ export class OvrProblem {
     const k = this.k;
     if (s !== this.scaling) {
       k.f64(this.ptr.xt + d * n * 8, n).fill(s);
+      k.f32(this.ptr.xt32 + d * k.raw.cdPaddedRows(n) * 4, n).fill(s);
       this.scaling = s;
     }
     const cost = k.f64(this.ptr.cost, n);
@@ -102,12 +112,19 @@ export class OvrProblem {
     let converged = true;
     for (let c = 0; c < classes; c++) {
       const yb = k.f64(this.ptr.yb, n);
-      for (let i = 0; i < n; i++) yb[i] = this.y[i] === c ? 1 : -1;
+      let positives = 0;
+      for (let i = 0; i < n; i++) {
+        yb[i] = this.y[i] === c ? 1 : -1;
+        if (this.y[i] === c) positives++;
+      }
+      // As liblinear's train_one: the tolerance shrinks with the smaller side's share of the rows.
+      const eps = (o.tol ?? 1e-4) * Math.max(Math.min(positives, n - positives), 1) / n;
       const w = k.f64(this.ptr.w, dd);
       for (let j = 0; j < d; j++) w[j] = o.init ? o.init.W[j * classes + c] : 0;
       w[d] = o.init ? o.init.b[c] / s : 0;
       const ok = k.raw.binaryLogregCD(
         this.ptr.xt,
+        this.ptr.xt32,
         n,
         dd,
         this.ptr.yb,
@@ -115,10 +132,11 @@ export class OvrProblem {
         (o.penalty ?? "l1") === "l1" ? 1 : 2,
         o.penalizeIntercept === false ? 0 : 1,
         this.ptr.w,
-        o.tol ?? 1e-4,
+        eps,
         o.maxNewton ?? 100,
         (0x9e3779b9 ^ Math.imul(c + 1, 0x85ebca6b)) >>> 0,
         this.ptr.work,
+        this.ptr.work32,
         this.ptr.out,
       );
       const out = k.f64(this.ptr.out, 4);

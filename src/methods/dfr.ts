@@ -101,7 +101,8 @@ export function runDfr(ctx: MethodContext, split: SplitName, params: Hyperparame
   if (extend && gridEdge !== 0) {
     let C = best;
     for (let step = 0; step < DFR_GRID_MAX_STEPS; step++) {
-      C = gridEdge > 0 ? C * DFR_GRID_FACTOR : C / DFR_GRID_FACTOR;
+      // Rounded to 6 significant digits: 0.3 * 3 is 0.9, not 0.8999999999999999.
+      C = Number((gridEdge > 0 ? C * DFR_GRID_FACTOR : C / DFR_GRID_FACTOR).toPrecision(6));
       extendedC.push(C);
       const score = tryC(C, heads.get(extendedC.length > 1 ? extendedC[extendedC.length - 2] : best));
       if (score <= scores[String(best)]) break;

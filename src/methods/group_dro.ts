@@ -5,6 +5,7 @@
 // - full model (gdro): a new network trained on the training set with its group labels.
 import { type Head, LogregProblem } from "../lastlayer/problem.ts";
 import { descend } from "../lastlayer/descent.ts";
+import { take } from "../lastlayer/subsample.ts";
 import { exp } from "../wasm/math.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
 import { disposeModel } from "../tf/models.ts";
@@ -54,10 +55,15 @@ export const groupDroLastLayer: Method = {
   },
   run(ctx, params) {
     const split = "heldout";
-    const y = ctx.splits[split].y;
-    const groups = ctx.groups(split);
     const d = ctx.erm.embeddingSize;
-    const problem = new LogregProblem(Float64Array.from(ctx.embeddings(split)), y, d, ctx.numClasses);
+    // Rows in group order: each group's gradient slice then accumulates over contiguous rows.
+    const allGroups = ctx.groups(split);
+    const order = Int32Array.from(allGroups.keys()).sort((a, b) => allGroups[a] - allGroups[b] || a - b);
+    const groups = Int32Array.from(order, (i) => allGroups[i]);
+    const y = Int32Array.from(order, (i) => ctx.splits[split].y[i]);
+    const problem = new LogregProblem(take(Float64Array.from(ctx.embeddings(split)), d, order), y, d, ctx.numClasses);
+    problem.setGroups(groups, ctx.numGroups);
+    const size = d * ctx.numClasses;
     const etas = typeof params.eta === "number" ? [params.eta] : [...(params.eta as number[] ?? [0.01, 0.1, 1])];
     const steps = Number(params.steps ?? 200);
     let best: { score: number; head: Head; eta: number; step: number; q: number[] } | undefined;
@@ -69,10 +75,20 @@ export const groupDroLastLayer: Method = {
       descend(problem, ermHead(ctx), {
         steps,
         learningRate: Number(params.learningRate ?? 0.01),
-        reweight: (_, head) => {
-          const m = groupMeans(problem.perExampleLoss(head), groups, ctx.numGroups);
+        // One pass per step: per-example losses and per-group gradients at the head; the groups'
+        // new weights q_g / n_g then combine the slices (the same as reweighting, then a gradient pass).
+        gradient: (head, gW, gb) => {
+          const r = problem.groupedLossGrad(head);
+          const m = groupMeans(r.perExample, groups, ctx.numGroups);
           updateGroupWeights(q, m.mean, m.present, eta);
-          return exampleWeights(q, groups, count);
+          gW.fill(0);
+          gb.fill(0);
+          for (let g = 0; g < ctx.numGroups; g++) {
+            if (!count[g]) continue;
+            const w = q[g] / count[g];
+            for (let i = 0; i < size; i++) gW[i] += w * r.gW[g * size + i];
+            for (let c = 0; c < ctx.numClasses; c++) gb[c] += w * r.gb[g * ctx.numClasses + c];
+          }
         },
         onStep: (step, head) => {
           if (step % 10 !== 0 && step !== steps) return;

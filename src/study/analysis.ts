@@ -300,9 +300,11 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
       ? "a gain larger than the spread between seeds"
       : "a loss larger than the spread between seeds";
     return `${m} changes worst-group accuracy by ${(100 * d).toFixed(1)} points against AFR (${verdict})`;
-  }).join("; ") + (methods.dfr
-    ? `; DFR, which uses the same held-out group labels to balance, reaches ${pm(methods.dfr.worstGroupAccuracy)}.`
-    : ".");
+  }).join("; ") +
+    (methods.dfr
+      ? `; DFR, which uses the same held-out group labels to balance, reaches ${pm(methods.dfr.worstGroupAccuracy)}.`
+      : ".") +
+    dfrGridEdgeSentence(cells);
 
   return {
     config,
@@ -337,6 +339,21 @@ export function summarise(config: StudyConfig, cells: readonly CellResult[]): St
     },
     worstGroup: { rows, conclusion: worstGroupConclusion },
   };
+}
+
+/** Where DFR's selected C sat at an edge of its grid (and so the grid was extended), in words; "" if nowhere. */
+export function dfrGridEdgeSentence(cells: readonly CellResult[]): string {
+  const dfr = cells.map((c) => c.methods.dfr).filter((m) => m !== undefined);
+  const top = dfr.filter((m) => m.selected.gridEdge === 1);
+  const bottom = dfr.filter((m) => m.selected.gridEdge === -1);
+  if (top.length + bottom.length === 0) return "";
+  const finals = (ms: typeof dfr) => [...new Set(ms.map((m) => m.selected.C))].sort((a, b) => a - b).join(", ");
+  const parts = [
+    top.length ? `at its largest C in ${top.length} (extended upwards by factors of 3; selected C ${finals(top)})` : "",
+    bottom.length ? `at its smallest C in ${bottom.length} (extended downwards; selected C ${finals(bottom)})` : "",
+  ].filter((p) => p);
+  return ` DFR's best C sat at an edge of its grid ${parts.join(" and ")} of ${dfr.length} cells: without the ` +
+    `extension the grid's edge, not the tuning score, would have set the penalty there.`;
 }
 
 /** A flat CSV of every cell's main numbers. */

@@ -11,10 +11,7 @@ import { TRAIN_DEFAULTS, type TrainConfig } from "../tf/train_config.ts";
 import { disposeModel } from "../tf/models.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
 import { deriveSeed } from "../random/draws.ts";
-import { fitL1Logreg } from "../lastlayer/l1_logreg.ts";
-import { LogregProblem } from "../lastlayer/problem.ts";
-import { applyScaler, fitScaler } from "../lastlayer/standardize.ts";
-import { headLogits } from "../lastlayer/problem.ts";
+import { probe as probeMethod } from "../methods/probe.ts";
 import { afr } from "../methods/afr.ts";
 import { argmax } from "../methods/head_eval.ts";
 import type { MethodContext } from "../methods/types.ts";
@@ -198,18 +195,21 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       ...scores(test, ctx.splits.test, r.logits.test),
       selected: r.selected,
       ...(name.startsWith("afr") ? { diagnostics: r.diagnostics } : {}),
+      // DFR: where C was chosen, and the grid's extension when it sat at an edge.
+      ...(name.startsWith("dfr")
+        ? {
+          diagnostics: {
+            tuningScores: r.diagnostics.tuningScores,
+            ...(r.diagnostics.gridExtension ? { gridExtension: r.diagnostics.gridExtension } : {}),
+          },
+        }
+        : {}),
     };
     lap(`method:${name}`);
   }
   // The linear probe: standardised features of the whole held-out set, C = 1 (a reference, not a bound:
   // methods that select by worst-group accuracy can beat it).
-  const d = full.erm.embeddingSize;
-  const scaler = fitScaler(full.embeddings("heldout"), d);
-  const probeHead = fitL1Logreg(
-    new LogregProblem(applyScaler(full.embeddings("heldout"), d, scaler), splits.heldout.y, d, CLASSES),
-    { C: 1, tol: 1e-4, maxIter: 2000 },
-  );
-  const probe = score(ctx, "test", headLogits(applyScaler(ctx.embeddings("test"), d, scaler), d, probeHead));
+  const probe = score(ctx, "test", probeMethod.run(full, probeMethod.defaults).logits.test);
   lap("probe");
   let heldoutSweep: CellResult["heldoutSweep"];
   let gammaSweep: CellResult["gammaSweep"];

@@ -146,9 +146,27 @@ export interface KernelExports {
     perExample: number,
     scratch: number,
   ): number;
+  softmaxLossGradGrouped(
+    x: number,
+    n: number,
+    d: number,
+    y: number,
+    weights: number,
+    k: number,
+    W: number,
+    b: number,
+    gW: number,
+    gb: number,
+    perExample: number,
+    scratch: number,
+    groupOf: number,
+    numGroups: number,
+  ): number;
   cdWorkDoubles(n: number, dd: number): number;
+  cdPaddedRows(n: number): number;
   binaryLogregCD(
     xt: number,
+    xt32: number,
     n: number,
     dd: number,
     yb: number,
@@ -160,6 +178,7 @@ export interface KernelExports {
     maxNewton: number,
     seed: number,
     work: number,
+    work32: number,
     out: number,
   ): number;
 }
