@@ -23,7 +23,8 @@ export function makeContext(
     return inputs.get(s)!;
   };
   const model = erm ??
-    train(tf, { config: training, data: { x: input("train"), y: splits.train.y, seqLength: splits.train.seqLength } }).model;
+    train(tf, { config: training, data: { x: input("train"), y: splits.train.y, seqLength: splits.train.seqLength } })
+      .model;
   const k = splits.train.numAttributes;
   return {
     tf,

@@ -221,11 +221,10 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
       return { gamma, scores: score(ctx, "test", r.logits.test), diagnostics: r.diagnostics };
     });
     lap("gammaSweep");
-    const cleanModel =
-      train(tf, {
-        config: training,
-        data: { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f },
-      }).model;
+    const cleanModel = train(tf, {
+      config: training,
+      data: { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f },
+    }).model;
     clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
     disposeModel(cleanModel);
     lap("clean");

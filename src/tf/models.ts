@@ -207,8 +207,7 @@ export function createModel(
     names,
     head: { W, b },
     embed,
-    logits: (x) =>
-      tf.tidy(() => applyLayer(tf, last, embed(x), W, b, !body.length) as tfc.Tensor2D),
+    logits: (x) => tf.tidy(() => applyLayer(tf, last, embed(x), W, b, !body.length) as tfc.Tensor2D),
   };
 }
 

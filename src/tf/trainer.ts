@@ -206,7 +206,9 @@ export function train(tf: TF, options: TrainOptions): TrainResult {
   const f = data.seqLength;
   if (config.batchSize > n) throw new RangeError(`batchSize ${config.batchSize} exceeds the ${n} training examples`);
   data.y.forEach((y, i) => {
-    if (!(y >= 0 && y < NUM_CLASSES)) throw new RangeError(`train: label ${y} of row ${i} is not in [0, ${NUM_CLASSES})`);
+    if (!(y >= 0 && y < NUM_CLASSES)) {
+      throw new RangeError(`train: label ${y} of row ${i} is not in [0, ${NUM_CLASSES})`);
+    }
   });
   const backend = wasmBackend(tf);
   const shape = { hidden: config.hidden, channels: config.channels };

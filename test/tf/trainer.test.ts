@@ -55,7 +55,8 @@ test("a diverging run stops with an error naming the step", async () => {
   const x = d.train.x.slice();
   x[123] = NaN;
   assert.throws(
-    () => train(tf, { config: resolveTrainConfig({ model: "mlp", steps: 50, batchSize: 100 }), data: { ...d.train, x } }),
+    () =>
+      train(tf, { config: resolveTrainConfig({ model: "mlp", steps: 50, batchSize: 100 }), data: { ...d.train, x } }),
     (e: unknown) => e instanceof TrainingDiverged && e.step === 0 && /loss is NaN at step 0/.test(e.message),
   );
 });
