@@ -3,6 +3,7 @@ order and Adam settings as spurious1d's trainer, on one thread.
 
   train_torch.py speed MODEL BATCH STEPS RUNS DATA_DIR   -> median samples/s of RUNS timed runs
   train_torch.py accuracy MODEL SEED STEPS DATA_DIR      -> test accuracy after STEPS steps
+  train_torch.py predict MODEL ROWS RUNS DATA_DIR         -> median samples/s of logits for ROWS rows
 
 DATA_DIR holds x.f32, y.i32 (training) and xt.f32, yt.i32 (test), rows of 40 float32 values.
 """
@@ -106,8 +107,22 @@ def main(argv):
         run(model, opt, x, y, 100, steps)
         with torch.no_grad():
             print((model(xt).argmax(1) == yt).float().mean().item())
+    elif mode == "predict":
+        rows, runs, data_dir = int(argv[2]), int(argv[3]), argv[4]
+        x = load(data_dir, "x.f32", np.float32).view(-1, LENGTH)
+        x = x.repeat((rows + x.shape[0] - 1) // x.shape[0], 1)[:rows].contiguous()
+        torch.manual_seed(0)
+        model = make(kind).eval()
+        speeds = []
+        with torch.no_grad():
+            model(x)  # warm-up
+            for _ in range(runs):
+                start = time.perf_counter()
+                model(x)
+                speeds.append(rows / (time.perf_counter() - start))
+        print(statistics.median(speeds))
     else:
-        raise SystemExit(f"unknown mode {mode!r}: expected speed or accuracy")
+        raise SystemExit(f"unknown mode {mode!r}: expected speed, accuracy or predict")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ const TRAIN_FLAGS: Record<string, string> = {
   momentum: "SGD momentum",
   batchOrder: "sequential (the reference's slices) or shuffled (seeded)",
   seed: "seed of initialisation and batch order",
+  hidden: "the MLP's hidden width",
+  channels: "the CNN's channels per convolution",
 };
 
 /** The `train` command's help text. */
