@@ -42,8 +42,6 @@ function pct(s: Stat, scale = 100): StatFields {
 const CONFIG: Json = {
   axis: { labelFontSize: 11, titleFontSize: 12 },
   axisQuantitative: { labelOverlap: "greedy", labelFlush: true, tickCount: 6 },
-  // Category names are few and short; rotated, their boxes would count as overlapping and be hidden.
-  axisBand: { labelAngle: -30, labelOverlap: false },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 280, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
@@ -91,19 +89,20 @@ function ciLayer(x: Json, colour: Json, extra: Json = {}): Json {
   };
 }
 
-/** Grouped bars (one colour per method or per category), one column per measure, one row per model. */
+/**
+ * Horizontal bars (one colour per method or per category), one column per measure, one row per
+ * model. Categories sit on the y axis, so their names stay horizontal and never collide.
+ */
 function barFacets(
   o: {
-    x: Json;
+    category: Json;
     colour: Json;
-    yTitle: string;
+    valueTitle: string;
     width: number;
     rows: readonly (StatFields & { measure: string })[];
-    xOffset?: Json;
   },
 ): Json {
-  const y = { field: "mean", type: "quantitative", title: o.yTitle, ...PERCENT_AXIS };
-  const offset = o.xOffset ? { xOffset: o.xOffset } : {};
+  const x = { field: "mean", type: "quantitative", title: o.valueTitle, ...PERCENT_AXIS };
   return {
     facet: {
       row: MODEL_ROW,
@@ -111,22 +110,21 @@ function barFacets(
     },
     spec: {
       width: o.width,
-      height: 240,
+      height: { step: 26 },
       layer: [
         {
           mark: { type: "bar" },
-          encoding: { x: o.x, y, color: o.colour, ...offset, tooltip: [o.x, ...STAT_TOOLTIP] },
+          encoding: { y: o.category, x, color: o.colour, tooltip: [o.category, ...STAT_TOOLTIP] },
         },
         ...(hasCi(o.rows)
           ? [{
             transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
             mark: { type: "rule", color: NEUTRAL.interval, strokeWidth: 1.5 },
-            encoding: { x: o.x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, ...offset },
+            encoding: { y: o.category, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } },
           }]
           : []),
       ],
     },
-    resolve: { scale: { x: "independent" } },
   };
 }
 
@@ -279,11 +277,14 @@ function dataFigures(v: StudyViews): FigureSpec[] {
     ),
   };
   const conflicting = v.tsne.points.filter((p) => !p.aligned).length;
+  const share = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "– (no conflicting example)");
   const tsneAgreement: FigureSpec = {
     name: "a3_tsne_agreement",
     caption: `The same embeddings coloured by whether the example's attribute agrees with its label ` +
-      `(${conflicting} of ${n} conflict). Clusters of conflicting examples in the spurious panel mean the ` +
-      `feature, not the digit, shapes the data's geometry.`,
+      `(${conflicting} of ${n} conflict, ${share(conflicting / n)}). Of the conflicting examples, ` +
+      `${share(v.tsne.conflictingNeighbours.clean)} (clean) and ${share(v.tsne.conflictingNeighbours.spurious)} ` +
+      `(with the feature) have a conflicting nearest neighbour in the embedding; with the points placed ` +
+      `regardless of the attribute, about ${share(conflicting / n)} would.`,
     spec: top(
       "t-SNE of the training set, aligned vs conflicting",
       feature,
@@ -423,14 +424,14 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         ermRows,
         barFacets({
           rows: ermRows,
-          x: {
+          category: {
             field: "testSet",
             type: "nominal",
             title: "test set",
             sort: ermSets.map((e) => e[0]),
           },
           colour: methodColour(c.methods, ["erm", CLEAN_MODEL]),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 260,
         }),
       ),
@@ -445,9 +446,9 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         methodRows,
         barFacets({
           rows: methodRows,
-          x: methodX(order),
+          category: methodX(order),
           colour: methodColour(c.methods, order),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 200,
         }),
       ),
@@ -543,9 +544,14 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         confRows,
         barFacets({
           rows: confRows,
-          x: { field: "agreement", type: "nominal", title: "attribute vs label", sort: ["aligned", "conflicting"] },
+          category: {
+            field: "agreement",
+            type: "nominal",
+            title: "attribute vs label",
+            sort: ["aligned", "conflicting"],
+          },
           colour: { field: "agreement", type: "nominal", title: "attribute vs label", scale: agreementScale() },
-          yTitle: "mean p(true label) (%)",
+          valueTitle: "mean p(true label) (%)",
           width: 220,
         }),
       ),
@@ -559,9 +565,9 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         q4Rows,
         barFacets({
           rows: q4Rows,
-          x: methodX(q4),
+          category: methodX(q4),
           colour: methodColour(c.methods, q4),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 260,
         }),
       ),
