@@ -23,6 +23,8 @@ interface StatFields {
   hi: number | null;
   sd: number | null;
   n: number;
+  /** The interval as tooltip text ("12.3 to 18.9", or why there is none). */
+  interval: string;
 }
 
 const num = (v: number) => (Number.isFinite(v) ? v : null);
@@ -35,6 +37,7 @@ function pct(s: Stat, scale = 100): StatFields {
     hi: ci ? num(scale * ci.hi) : null,
     sd: s.n > 1 ? num(scale * s.sd) : null,
     n: s.n,
+    interval: ci ? `${(scale * ci.lo).toFixed(1)} to ${(scale * ci.hi).toFixed(1)}` : `none (${s.n} seed)`,
   };
 }
 
@@ -62,12 +65,10 @@ function top(title: string, subtitle: string, values: readonly object[], body: J
   } as unknown as TopLevelSpec;
 }
 
-/** Tooltip fields of an estimate (mean, interval, sd, seeds). */
+/** Tooltip fields of an estimate (mean, interval, seeds). */
 const STAT_TOOLTIP = [
   { field: "mean", type: "quantitative", format: ".1f", title: "mean %" },
-  { field: "lo", type: "quantitative", format: ".1f", title: "95% CI from" },
-  { field: "hi", type: "quantitative", format: ".1f", title: "95% CI to" },
-  { field: "sd", type: "quantitative", format: ".1f", title: "sd (points)" },
+  { field: "interval", type: "nominal", title: "95% CI" },
   { field: "n", type: "quantitative", title: "seeds" },
 ];
 
