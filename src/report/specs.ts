@@ -43,9 +43,10 @@ function pct(s: Stat, scale = 100): StatFields {
 
 /** Shared look: readable fonts, nice ticks that never overlap, left-aligned titles. */
 const CONFIG: Json = {
-  axis: { labelFontSize: 11, titleFontSize: 12 },
+  // Headless vega estimates text at 0.8 em per character, so the limits are generous enough not to truncate.
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
   axisQuantitative: { labelOverlap: "greedy", labelFlush: true, tickCount: 6 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 280, orient: "right" },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
   view: { stroke: "#ddd" },
