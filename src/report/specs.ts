@@ -45,7 +45,9 @@ function pct(s: Stat, scale = 100): StatFields {
 const CONFIG: Json = {
   // Headless vega estimates text at 0.8 em per character, so the limits are generous enough not to truncate.
   axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
-  axisQuantitative: { labelOverlap: "greedy", labelFlush: true, tickCount: 6 },
+  axisQuantitative: { labelOverlap: "greedy", tickCount: 6 },
+  // Flush ends keep x labels inside the plot; on y they would push the end label onto its neighbour.
+  axisX: { labelFlush: true },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
