@@ -23,6 +23,8 @@ interface StatFields {
   hi: number | null;
   sd: number | null;
   n: number;
+  /** The interval as tooltip text ("12.3 to 18.9", or why there is none). */
+  interval: string;
 }
 
 const num = (v: number) => (Number.isFinite(v) ? v : null);
@@ -35,16 +37,18 @@ function pct(s: Stat, scale = 100): StatFields {
     hi: ci ? num(scale * ci.hi) : null,
     sd: s.n > 1 ? num(scale * s.sd) : null,
     n: s.n,
+    interval: ci ? `${(scale * ci.lo).toFixed(1)} to ${(scale * ci.hi).toFixed(1)}` : `none (${s.n} seed)`,
   };
 }
 
 /** Shared look: readable fonts, nice ticks that never overlap, left-aligned titles. */
 const CONFIG: Json = {
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  axisQuantitative: { labelOverlap: "greedy", labelFlush: true, tickCount: 6 },
-  // Category names are few and short; rotated, their boxes would count as overlapping and be hidden.
-  axisBand: { labelAngle: -30, labelOverlap: false },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 280, orient: "right" },
+  // Headless vega estimates text at 0.8 em per character, so the limits are generous enough not to truncate.
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
+  axisQuantitative: { labelOverlap: "greedy", tickCount: 6 },
+  // Flush ends keep x labels inside the plot; on y they would push the end label onto its neighbour.
+  axisX: { labelFlush: true },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
   view: { stroke: "#ddd" },
@@ -64,12 +68,10 @@ function top(title: string, subtitle: string, values: readonly object[], body: J
   } as unknown as TopLevelSpec;
 }
 
-/** Tooltip fields of an estimate (mean, interval, sd, seeds). */
+/** Tooltip fields of an estimate (mean, interval, seeds). */
 const STAT_TOOLTIP = [
   { field: "mean", type: "quantitative", format: ".1f", title: "mean %" },
-  { field: "lo", type: "quantitative", format: ".1f", title: "95% CI from" },
-  { field: "hi", type: "quantitative", format: ".1f", title: "95% CI to" },
-  { field: "sd", type: "quantitative", format: ".1f", title: "sd (points)" },
+  { field: "interval", type: "nominal", title: "95% CI" },
   { field: "n", type: "quantitative", title: "seeds" },
 ];
 
@@ -91,19 +93,20 @@ function ciLayer(x: Json, colour: Json, extra: Json = {}): Json {
   };
 }
 
-/** Grouped bars (one colour per method or per category), one column per measure, one row per model. */
+/**
+ * Horizontal bars (one colour per method or per category), one column per measure, one row per
+ * model. Categories sit on the y axis, so their names stay horizontal and never collide.
+ */
 function barFacets(
   o: {
-    x: Json;
+    category: Json;
     colour: Json;
-    yTitle: string;
+    valueTitle: string;
     width: number;
     rows: readonly (StatFields & { measure: string })[];
-    xOffset?: Json;
   },
 ): Json {
-  const y = { field: "mean", type: "quantitative", title: o.yTitle, ...PERCENT_AXIS };
-  const offset = o.xOffset ? { xOffset: o.xOffset } : {};
+  const x = { field: "mean", type: "quantitative", title: o.valueTitle, ...PERCENT_AXIS };
   return {
     facet: {
       row: MODEL_ROW,
@@ -111,22 +114,21 @@ function barFacets(
     },
     spec: {
       width: o.width,
-      height: 240,
+      height: { step: 26 },
       layer: [
         {
           mark: { type: "bar" },
-          encoding: { x: o.x, y, color: o.colour, ...offset, tooltip: [o.x, ...STAT_TOOLTIP] },
+          encoding: { y: o.category, x, color: o.colour, tooltip: [o.category, ...STAT_TOOLTIP] },
         },
         ...(hasCi(o.rows)
           ? [{
             transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
             mark: { type: "rule", color: NEUTRAL.interval, strokeWidth: 1.5 },
-            encoding: { x: o.x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, ...offset },
+            encoding: { y: o.category, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } },
           }]
           : []),
       ],
     },
-    resolve: { scale: { x: "independent" } },
   };
 }
 
@@ -279,11 +281,14 @@ function dataFigures(v: StudyViews): FigureSpec[] {
     ),
   };
   const conflicting = v.tsne.points.filter((p) => !p.aligned).length;
+  const share = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "– (no conflicting example)");
   const tsneAgreement: FigureSpec = {
     name: "a3_tsne_agreement",
     caption: `The same embeddings coloured by whether the example's attribute agrees with its label ` +
-      `(${conflicting} of ${n} conflict). Clusters of conflicting examples in the spurious panel mean the ` +
-      `feature, not the digit, shapes the data's geometry.`,
+      `(${conflicting} of ${n} conflict, ${share(conflicting / n)}). Of the conflicting examples, ` +
+      `${share(v.tsne.conflictingNeighbours.clean)} (clean) and ${share(v.tsne.conflictingNeighbours.spurious)} ` +
+      `(with the feature) have a conflicting nearest neighbour in the embedding; with the points placed ` +
+      `regardless of the attribute, about ${share(conflicting / n)} would.`,
     spec: top(
       "t-SNE of the training set, aligned vs conflicting",
       feature,
@@ -423,14 +428,14 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         ermRows,
         barFacets({
           rows: ermRows,
-          x: {
+          category: {
             field: "testSet",
             type: "nominal",
             title: "test set",
             sort: ermSets.map((e) => e[0]),
           },
           colour: methodColour(c.methods, ["erm", CLEAN_MODEL]),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 260,
         }),
       ),
@@ -445,9 +450,9 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         methodRows,
         barFacets({
           rows: methodRows,
-          x: methodX(order),
+          category: methodX(order),
           colour: methodColour(c.methods, order),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 200,
         }),
       ),
@@ -543,9 +548,14 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         confRows,
         barFacets({
           rows: confRows,
-          x: { field: "agreement", type: "nominal", title: "attribute vs label", sort: ["aligned", "conflicting"] },
+          category: {
+            field: "agreement",
+            type: "nominal",
+            title: "attribute vs label",
+            sort: ["aligned", "conflicting"],
+          },
           colour: { field: "agreement", type: "nominal", title: "attribute vs label", scale: agreementScale() },
-          yTitle: "mean p(true label) (%)",
+          valueTitle: "mean p(true label) (%)",
           width: 220,
         }),
       ),
@@ -559,9 +569,9 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
         q4Rows,
         barFacets({
           rows: q4Rows,
-          x: methodX(q4),
+          category: methodX(q4),
           colour: methodColour(c.methods, q4),
-          yTitle: "accuracy (%)",
+          valueTitle: "accuracy (%)",
           width: 260,
         }),
       ),

@@ -46,7 +46,28 @@ export interface StudyViews {
     readonly perplexity: number;
     readonly klClean: number;
     readonly klSpurious: number;
+    /** Share of conflicting examples whose nearest embedded neighbour also conflicts, per embedding. */
+    readonly conflictingNeighbours: { readonly clean: number; readonly spurious: number };
   };
+}
+
+/** Share of the flagged points whose nearest other point in a 2-D embedding (x0, y0, x1, ...) is flagged too. */
+export function flaggedNeighbourShare(embedding: ArrayLike<number>, flagged: readonly boolean[]): number {
+  let hits = 0;
+  let count = 0;
+  for (let i = 0; i < flagged.length; i++) {
+    if (!flagged[i]) continue;
+    let best = -1;
+    let bestD = Infinity;
+    for (let j = 0; j < flagged.length; j++) {
+      if (j === i) continue;
+      const d = (embedding[2 * i] - embedding[2 * j]) ** 2 + (embedding[2 * i + 1] - embedding[2 * j + 1]) ** 2;
+      if (d < bestD) (bestD = d), (best = j);
+    }
+    count++;
+    if (best >= 0 && flagged[best]) hits++;
+  }
+  return count ? hits / count : NaN;
 }
 
 /** Regenerate the default training set, inject the study's feature, and embed both sets with t-SNE. */
@@ -73,6 +94,7 @@ export async function studyViews(c: StudyConfig): Promise<StudyViews> {
     clean: [cleanT.embedding[2 * i], cleanT.embedding[2 * i + 1]],
     spurious: [spurT.embedding[2 * i], spurT.embedding[2 * i + 1]],
   }));
+  const conflicting = points.map((p) => !p.aligned);
   return {
     model: c.model,
     kind: c.kind,
@@ -80,6 +102,15 @@ export async function studyViews(c: StudyConfig): Promise<StudyViews> {
     amplitude: c.amplitude,
     examples,
     window: c.kind === "patch" ? [feature.windowStart, feature.windowStart + feature.windowWidth] : null,
-    tsne: { points, perplexity: TSNE_PERPLEXITY, klClean: cleanT.klDivergence, klSpurious: spurT.klDivergence },
+    tsne: {
+      points,
+      perplexity: TSNE_PERPLEXITY,
+      klClean: cleanT.klDivergence,
+      klSpurious: spurT.klDivergence,
+      conflictingNeighbours: {
+        clean: flaggedNeighbourShare(cleanT.embedding, conflicting),
+        spurious: flaggedNeighbourShare(spurT.embedding, conflicting),
+      },
+    },
   };
 }

@@ -12,6 +12,8 @@ import { train } from "../../src/tf/trainer.ts";
 import { resolveTrainConfig } from "../../src/tf/train_config.ts";
 import { disposeModel, snapshot } from "../../src/tf/models.ts";
 import { tsne } from "../../src/study/tsne.ts";
+import { buildFigures } from "../../src/report/report.ts";
+import { fakeSummary, fakeViews } from "../report/fixture.ts";
 
 /** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
 export async function fingerprints(): Promise<Record<string, string>> {
@@ -31,6 +33,9 @@ export async function fingerprints(): Promise<Record<string, string>> {
   const logits = new Float32Array(ds.y.length * 10).map((_, i) => ds.x32[i % ds.x32.length] * 3);
   const m = groupMetrics({ labels: ds.y, groups: ds.y, numGroups: 10, numClasses: 10, logits });
   out.tsne = sha256(tsne(ds.x.subarray(0, 300 * 40), 40, { iterations: 300 }).embedding);
+  const summary = fakeSummary();
+  const figures = await buildFigures(summary, fakeViews(summary.config, 300));
+  out.reportSvg = sha256(new TextEncoder().encode(figures.map((f) => f.svg).join("\n")));
   out.metrics = sha256(Float64Array.from([m.averageAccuracy, m.worstGroupAccuracy, m.meanLoss!, m.ece!]));
   // Training: weights after a few steps of each model (tfjs-wasm kernels and ours, Adam and SGD).
   const tf = await tfReady();

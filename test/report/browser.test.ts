@@ -1,14 +1,63 @@
-// The report in a real browser: headless Chromium (Debian's) opens report.html from the quick
-// study's output, with no console errors, and every figure renders (a screenshot is not blank).
+// The report in a real browser: headless Chromium (Debian's) opens report.html from a tiny study's
+// output twice, with scripts off (the inline SVG) and on (vega-embed's live views). Both times: no
+// console error, no request beyond the file, every figure has visible marks and axes, no two tick
+// labels overlap, element ids are unique. Live: a tooltip shows a cell's numbers and the t-SNE zooms.
+// Screenshots of both pages are saved beside the test's output.
 import { test } from "node:test";
 import { browserUnavailable, launchChromium } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cliCommand, freshPath, IS_DENO } from "../helpers/env.ts";
 import { run } from "../helpers/run.ts";
 
-test("report.html opens in headless Chromium without console errors and every figure renders", async (t) => {
+/** What the page shows of one figure. */
+interface FigureReport {
+  id: string;
+  visibleMarks: number;
+  axes: number;
+  axesWithLabels: number;
+  overlaps: string[];
+}
+
+/** Runs in the page: marks, axes and tick-label boxes of every figure's SVG (as the browser laid them out). */
+function inspectFigures(): FigureReport[] {
+  const visible = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return (r.width > 0 || r.height > 0) && style.visibility !== "hidden" && style.display !== "none" &&
+      Number(style.opacity) > 0 && el.getAttribute("opacity") !== "0";
+  };
+  return Array.from(document.querySelectorAll("figure")).map((figure) => {
+    const svg = figure.querySelector(".chart svg")!;
+    const marks = Array.from(svg.querySelectorAll(".role-mark > *")).filter(visible);
+    const axes = Array.from(svg.querySelectorAll(".role-axis"));
+    const labelsOf = (root: Element) =>
+      Array.from(root.querySelectorAll(".role-axis-label text")).filter((t) => visible(t) && t.textContent !== "");
+    const labels = labelsOf(svg).map((t) => ({ text: t.textContent ?? "", box: t.getBoundingClientRect() }));
+    const overlaps: string[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const a = labels[i].box;
+        const b = labels[j].box;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) overlaps.push(`"${labels[i].text}" and "${labels[j].text}"`);
+      }
+    }
+    return {
+      id: figure.id,
+      visibleMarks: marks.length,
+      axes: axes.length,
+      // Grid-only axes have neither; a sweep with one value has one tick label.
+      axesWithLabels: axes.filter((a) => labelsOf(a).length >= 1 && a.querySelector(".role-axis-domain")).length,
+      overlaps,
+    };
+  });
+}
+
+test("report.html in Chromium, scripts off and on: no errors or requests, visible marks and axes, no overlapping ticks", async (t) => {
   if (IS_DENO) return t.skip("runs from the Node side (playwright drives the browser)");
   const why = await browserUnavailable();
   if (why) return t.skip(why);
@@ -16,30 +65,72 @@ test("report.html opens in headless Chromium without console errors and every fi
   const c = cliCommand(["experiment", "--config", "test/fixtures/tiny_study.json", "--out", out, "--run", "r"]);
   const r = await run(c.cmd, c.args);
   assert.equal(r.code, 0, r.stderr);
+  const files = await readdir(`${out}/r/figures`);
+  const html = await readFile(`${out}/r/report.html`, "utf8");
+  const ids = [...html.matchAll(/<figure id="([^"]+)">/g)].map((m) => m[1]);
+  assert.equal(ids.length, 11, `figures: ${ids}`);
+  for (const id of ids) {
+    for (const ext of [".vl.json", ".svg", ".png"]) assert.ok(files.includes(id + ext), `figures/${id}${ext}`);
+    const spec = JSON.parse(await readFile(`${out}/r/figures/${id}.vl.json`, "utf8"));
+    assert.match(spec.$schema, /vega-lite/, `${id}.vl.json is a vega-lite spec`);
+  }
+  t.diagnostic(`report.html: ${(html.length / 1e6).toFixed(2)} MB`);
+  const url = pathToFileURL(resolve(`${out}/r/report.html`)).href;
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(`${out}/r/report.html`).href);
-    assert.deepEqual(errors, []);
-    const figures = await page.locator("figure svg").count();
-    assert.ok(figures >= 10, `${figures} figures`);
-    // A blank area of the same size compresses to a small PNG; a drawn chart does not.
-    await page.evaluate(() => {
-      const blank = document.createElement("div");
-      blank.id = "blank";
-      blank.style.cssText = "width:560px;height:320px;background:white";
-      document.body.appendChild(blank);
-    });
-    const blankSize = (await page.locator("#blank").screenshot()).length;
-    for (let i = 0; i < figures; i++) {
-      const box = await page.locator("figure svg").nth(i).boundingBox();
-      assert.ok(box && box.width > 100 && box.height > 100, `figure ${i} has a size`);
-      const png = await page.locator("figure svg").nth(i).screenshot();
-      assert.ok(png.length > 3 * blankSize, `figure ${i} looks blank (${png.length} bytes vs ${blankSize} for blank)`);
-      if (i === 4) await writeFile(`${out}/figure.png`, png);
+    for (const scripts of [false, true]) {
+      const mode = scripts ? "live" : "static";
+      const context = await browser.newContext({ javaScriptEnabled: scripts, viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("request", (q) => q.url() !== url && requests.push(q.url()));
+      const start = performance.now();
+      await page.goto(url);
+      if (scripts) {
+        await page.waitForFunction((n) => document.querySelectorAll("figure[data-live]").length === n, ids.length, {
+          timeout: 120_000,
+        });
+        t.diagnostic(`live views ready ${((performance.now() - start) / 1000).toFixed(1)} s after load`);
+      }
+      assert.deepEqual(errors, [], `${mode}: console errors`);
+      assert.deepEqual(requests, [], `${mode}: requests`);
+      const duplicateIds = await page.evaluate(() => {
+        const seen = Array.from(document.querySelectorAll("[id]")).map((e) => e.id);
+        return seen.filter((id, i) => seen.indexOf(id) !== i);
+      });
+      assert.deepEqual(duplicateIds, [], `${mode}: duplicate element ids`);
+      const figures = await page.evaluate(inspectFigures);
+      assert.equal(figures.length, ids.length);
+      for (const f of figures) {
+        assert.ok(f.visibleMarks > 0, `${mode} ${f.id}: no visible mark`);
+        assert.ok(f.axes >= 2 && f.axesWithLabels >= 2, `${mode} ${f.id}: ${f.axesWithLabels} of ${f.axes} axes`);
+        assert.deepEqual(f.overlaps, [], `${mode} ${f.id}: overlapping tick labels`);
+      }
+      const shot = `${out}/report-${mode}.png`;
+      await page.screenshot({ path: shot, fullPage: true });
+      t.diagnostic(`screenshot (${mode}): ${shot}`);
+      if (scripts) {
+        // A bar's tooltip shows its numbers.
+        await page.locator("#c_methods .role-mark path").first().hover();
+        const tip = page.locator("#vg-tooltip-element");
+        await tip.waitFor({ state: "visible", timeout: 10_000 });
+        assert.match(await tip.innerText(), /mean %/);
+        // The t-SNE zooms: wheel over the first panel changes its x-axis ticks.
+        const ticks = () =>
+          page.locator("#a2_tsne_labels .role-axis-label text").allTextContents().then((x) => x.join(","));
+        const before = await ticks();
+        const panel = page.locator("#a2_tsne_labels .mark-symbol.role-mark").first();
+        await panel.scrollIntoViewIfNeeded();
+        const box = (await panel.boundingBox())!;
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.wheel(0, -400);
+        await page.waitForTimeout(500);
+        assert.notEqual(await ticks(), before, "the t-SNE's axes change when zoomed");
+      }
+      await context.close();
     }
   } finally {
     await browser.close();

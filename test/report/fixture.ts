@@ -103,6 +103,7 @@ export function fakeViews(config: StudyConfig, points = config.tsnePoints): Stud
       perplexity: 30,
       klClean: 1.2,
       klSpurious: 1.1,
+      conflictingNeighbours: { clean: 0.05, spurious: 0.3 },
     },
   };
 }

@@ -123,6 +123,7 @@ test("every figure compiles and renders to SVG with axes and a legend; the same 
     assert.ok((f.svg.match(/role-axis"/g) ?? []).length >= 2, `${f.name} has axes`);
     assert.match(f.svg, /role-legend"/, `${f.name} has a legend`);
     assert.match(f.svg, /role-mark/, `${f.name} has marks`);
+    assert.doesNotMatch(f.svg, /…/, `${f.name} truncates no label`);
   }
   const again = await buildFigures(s, views);
   assert.deepEqual(
