@@ -280,10 +280,13 @@ test("queue: a cell that fails every attempt is recorded with its error in faile
     assert.match(html, /<h2>Failed cells<\/h2>/);
     assert.ok(html.includes(OTHER_CELL) && html.includes("job.cell: expected one of the cells"), "error in the report");
     assert.ok((await stat(`${out}/f/summary.json`)).size > 0);
-    // The failed job was removed once recorded: a rerun enqueues the cell afresh and it succeeds.
-    const second = await run(c.cmd, c.args);
-    assert.equal(second.code, 0, second.stderr);
+    // The failed job was removed once recorded: a rerun enqueues the cell afresh and it succeeds, this time on
+    // a worker inside the coordinator (--workers 1).
     await stop(worker);
+    const local = await cli([...experiment, "--workers", "1"], redis.port);
+    const second = await run(local.cmd, local.args);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /1 already done, 1 to run on queue workers \(1 here\)/);
     assert.deepEqual(await byId(`${out}/f/results.jsonl`), await localResults());
     await assert.rejects(stat(`${out}/f/failed.jsonl`), "no failure left");
     assert.ok(!(await readFile(`${out}/f/report.html`, "utf8")).includes("Failed cells"));
