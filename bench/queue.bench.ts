@@ -3,7 +3,8 @@
 // in this process, against the same cells on 4 local worker threads (the alternative it replaces):
 // jobs per second, the coordinator's CPU per cell, Redis's memory, and the ratio of wall times;
 // (2) `experiment --quick` over 2 worker processes against local worker threads (--workers 2), the
-// ratio of wall times. Needs redis-server and a build. Run: npm run bench:queue.
+// ratio of wall times, QUEUE_BENCH_QUICK_REPS times (default 1). QUEUE_BENCH_LOCAL=0 skips the local
+// side of (1). Needs redis-server and a build. Run: npm run bench:queue.
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { Redis } from "ioredis";
@@ -74,7 +75,7 @@ async function queued(): Promise<{ seconds: number; cpuMsPerCell: number; waitin
     config,
     todo: cells,
     attempts: 1,
-    onResult: async (_: CellResult) => void done++,
+    onResult: (_: CellResult) => Promise.resolve(void done++),
     onFailure: (f) => {
       throw new Error(`cell ${f.id} failed: ${f.error}`);
     },
@@ -122,7 +123,8 @@ try {
     }`,
   );
   const q = await queued();
-  const l = await local();
+  // QUEUE_BENCH_LOCAL=0 skips the local side (when the machine is too slow for both at 500 cells).
+  const l = process.env.QUEUE_BENCH_LOCAL === "0" ? NaN : await local();
   console.log(
     `queue: ${q.seconds.toFixed(1)} s, ${(cells.length / q.seconds).toFixed(2)} jobs/s; coordinator CPU ` +
       `${q.cpuMsPerCell.toFixed(2)} ms per cell; Redis memory over its idle level: ${q.waitingMb.toFixed(2)} MB with ` +

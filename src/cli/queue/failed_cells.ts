@@ -16,20 +16,21 @@ export function failedCellsHtml(failed: readonly FailedCell[]): string {
     `<table><tr><th>cell</th><th>attempts</th><th>last error</th></tr>${rows.join("")}</table></section>\n`;
 }
 
-/** Write failed.jsonl (or remove it when nothing failed) and add the failed-cells section to report.html. */
-export async function recordFailedCells(dir: string, failed: readonly FailedCell[]): Promise<void> {
+/** Write failed.jsonl (or remove it when nothing failed) and add the failed-cells section to a fresh report.html. */
+export async function recordFailedCells(dir: string, failed: readonly FailedCell[], report: boolean): Promise<void> {
   const path = join(dir, "failed.jsonl");
   if (failed.length === 0) return void (await rm(path, { force: true }));
   await writeFile(`${path}.tmp`, failed.map((f) => JSON.stringify(f) + "\n").join(""));
   await rename(`${path}.tmp`, path);
-  const report = join(dir, "report.html");
-  const html = await readFile(report, "utf8");
+  if (!report) return;
+  const page = join(dir, "report.html");
+  const html = await readFile(page, "utf8");
   const at = html.lastIndexOf("</body>");
   const updated = at < 0
     ? html + failedCellsHtml(failed)
     : html.slice(0, at) + failedCellsHtml(failed) + html.slice(at);
-  await writeFile(`${report}.tmp`, updated);
-  await rename(`${report}.tmp`, report);
+  await writeFile(`${page}.tmp`, updated);
+  await rename(`${page}.tmp`, page);
 }
 
 function firstLine(text: string): string {

@@ -87,14 +87,15 @@ export async function runQueuedStudy(flags: QueueFlags, run: PreparedRun, hooks:
   }
   const order = new Map(run.cells.map((c, i) => [c.id, i]));
   run.results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  const html = await hooks.writeReport(run.dir, run.config, run.results);
-  await recordFailedCells(run.dir, failed);
-  log(`wrote ${html}`);
+  // The summary needs the base-strength cells (as `report DIR` does); without them only failures are written.
+  const html = run.results.some((r) => r.base) ? await hooks.writeReport(run.dir, run.config, run.results) : undefined;
+  await recordFailedCells(run.dir, failed, html !== undefined);
+  log(html ? `wrote ${html}` : `no report: no base-strength cell finished`);
   if (hooks.profile) log(profileTable(profilePhases(run.results)));
   if (failed.length > 0) {
     const error = new Error(
       `${failed.length} cell(s) failed every attempt (${failed.map((f) => f.id).join("; ")}): ` +
-        `see ${run.dir}/failed.jsonl and the report; rerun the same command to retry them`,
+        `see ${run.dir}/failed.jsonl${html ? " and report.html" : ""}; rerun the same command to retry them`,
     );
     error.stack = error.message; // a reported outcome, not a crash: no stack trace
     throw error;
