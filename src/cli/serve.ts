@@ -4,7 +4,6 @@
 // SIGTERM stops accepting, lets requests in flight finish, and returns.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import process from "node:process";
-import { Readable } from "node:stream";
 import { PLAYGROUND_ASSETS } from "../../build/web/playground_assets.ts";
 import { createHandler } from "../edge/handler.ts";
 import { parseFlags } from "./parse_flags.ts";
@@ -85,6 +84,31 @@ function onStopSignal(stop: (signal: string) => void): () => void {
   return () => handlers.forEach(([signal, h]) => process.off(signal, h));
 }
 
+// The request body as a web stream with backpressure. Unlike Readable.toWeb, cancelling it (the handler
+// does at its size limit) neither destroys the socket, which would lose the 413, nor hangs: the rest of
+// the body is discarded and the connection is closed after the answer.
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Uint8Array) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => cancelled || controller.close());
+      req.on("error", (e) => cancelled || controller.error(e));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cancelled = true;
+      req.resume();
+    },
+  });
+}
+
 function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -92,14 +116,16 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? "/", origin), {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? bodyOf(req) : undefined,
     // Node's fetch requires this for a streamed body.
     ...(hasBody ? { duplex: "half" } : {}),
   } as RequestInit);
 }
 
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
+  // An answer before the whole body arrived (413): close the connection rather than read what is left.
+  if (!req.complete) headers.connection = "close";
   response.headers.forEach((value, key) => (headers[key] = value));
   res.writeHead(response.status, headers);
   res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
@@ -117,7 +143,7 @@ async function serveNode(
     try {
       const response = await respond(toRequest(req, `http://${req.headers.host ?? host}`));
       status = response.status;
-      await writeResponse(response, res);
+      await writeResponse(response, req, res);
     } catch (error) {
       // Only a broken connection or a malformed request line gets here: the handler answers errors itself.
       if (!res.headersSent) res.writeHead(400, { "content-type": "application/json" });
