@@ -26,7 +26,9 @@ export function serveHelp(): string {
     "Under Deno: deno task serve (network permission only).",
     "",
     `  ${"--port N".padEnd(28)} TCP port, 0 for any free one (default ${SERVE_DEFAULTS.port})`,
-    `  ${"--host ADDRESS".padEnd(28)} address to bind (default ${SERVE_DEFAULTS.host}, loopback only)`,
+    `  ${
+      "--host ADDRESS".padEnd(28)
+    } address to bind (default ${SERVE_DEFAULTS.host}, loopback; 0.0.0.0 is every interface)`,
     `  ${"-h, --help".padEnd(28)} show this help`,
   ].join("\n");
 }
