@@ -88,7 +88,8 @@ function onStopSignal(stop: (signal: string) => void): () => void {
 
 // The request body as a web stream with backpressure. Unlike Readable.toWeb, cancelling it (the handler
 // does at its size limit) neither destroys the socket, which would lose the 413, nor hangs: the rest of
-// the body is discarded and the connection is closed after the answer.
+// the body is read and discarded (closing early instead races the client's upload into a reset), within
+// node:http's request timeout.
 function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
@@ -124,10 +125,8 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
-async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
-  // An answer before the whole body arrived (413): close the connection rather than read what is left.
-  if (!req.complete) headers.connection = "close";
   response.headers.forEach((value, key) => (headers[key] = value));
   res.writeHead(response.status, headers);
   res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
@@ -145,7 +144,7 @@ async function serveNode(
     try {
       const response = await respond(toRequest(req, `http://${req.headers.host ?? host}`));
       status = response.status;
-      await writeResponse(response, req, res);
+      await writeResponse(response, res);
     } catch (error) {
       // Only a broken connection or a malformed request line gets here: the handler answers errors itself.
       if (!res.headersSent) res.writeHead(400, { "content-type": "application/json" });
