@@ -4,7 +4,6 @@
 // SIGTERM stops accepting, lets requests in flight finish, and returns.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import process from "node:process";
-import { Readable } from "node:stream";
 import { PLAYGROUND_ASSETS } from "../../build/web/playground_assets.ts";
 import { createHandler } from "../edge/handler.ts";
 import { parseFlags } from "./parse_flags.ts";
@@ -27,7 +26,9 @@ export function serveHelp(): string {
     "Under Deno: deno task serve (network permission only).",
     "",
     `  ${"--port N".padEnd(28)} TCP port, 0 for any free one (default ${SERVE_DEFAULTS.port})`,
-    `  ${"--host ADDRESS".padEnd(28)} address to bind (default ${SERVE_DEFAULTS.host}, loopback only)`,
+    `  ${
+      "--host ADDRESS".padEnd(28)
+    } address to bind (default ${SERVE_DEFAULTS.host}, loopback; 0.0.0.0 is every interface)`,
     `  ${"-h, --help".padEnd(28)} show this help`,
   ].join("\n");
 }
@@ -85,6 +86,32 @@ function onStopSignal(stop: (signal: string) => void): () => void {
   return () => handlers.forEach(([signal, h]) => process.off(signal, h));
 }
 
+// The request body as a web stream with backpressure. Unlike Readable.toWeb, cancelling it (the handler
+// does at its size limit) neither destroys the socket, which would lose the 413, nor hangs: the rest of
+// the body is read and discarded (closing early instead races the client's upload into a reset), within
+// node:http's request timeout.
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Uint8Array) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => cancelled || controller.close());
+      req.on("error", (e) => cancelled || controller.error(e));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cancelled = true;
+      req.resume();
+    },
+  });
+}
+
 function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -92,7 +119,7 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? "/", origin), {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? bodyOf(req) : undefined,
     // Node's fetch requires this for a streamed body.
     ...(hasBody ? { duplex: "half" } : {}),
   } as RequestInit);

@@ -81,6 +81,20 @@ for (const runtime of ["node", "deno"] as const) {
       });
       assert.ok(big.status >= 400 && big.status < 500, `over budget: ${big.status}`);
       assert.match((await big.json()).error, /training|cost|steps/);
+      // A streamed body (no content-length) over the 64 KiB limit: a 413, and the server carries on.
+      const chunks = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < 20; i++) c.enqueue(new TextEncoder().encode(" ".repeat(10_000)));
+          c.close();
+        },
+      });
+      const streamed = await fetch(`${server.url}/generate`, {
+        method: "POST",
+        body: chunks,
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(streamed.status, 413);
+      assert.match((await streamed.json()).error, /body: expected at most 65536 bytes/);
       const missing = await fetch(`${server.url}/nowhere`);
       assert.equal(missing.status, 404);
       await missing.body?.cancel();
@@ -96,6 +110,7 @@ for (const runtime of ["node", "deno"] as const) {
           "GET / 200",
           "POST /generate 200",
           `POST /train ${big.status}`,
+          "POST /generate 413",
           "GET /nowhere 404",
         ],
         server.output(),

@@ -1,8 +1,13 @@
 // One playground run: the per-(class, attribute) grid counts what it should; a run is deterministic
 // (same settings, same numbers), covers every test set with numbers in [0, 1], and reports progress
-// that only moves forward and ends at 1.
+// that only moves forward and ends at 1; Deno computes the same numbers as Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DENO_BIN, freshPath, IS_DENO } from "../helpers/env.ts";
+import { run } from "../helpers/run.ts";
 import { accuracyGrid, runPlayground, TEST_MODES } from "../../src/web/playground_run.ts";
 import { PLAYGROUND_DEFAULTS } from "../../src/web/settings.ts";
 
@@ -47,4 +52,25 @@ test("a small run is deterministic, covers every test set, and reports forward p
   assert.ok(seen.every((f, i) => i === 0 || f >= seen[i - 1]), `progress went back: ${seen}`);
   assert.ok(seen.length >= 4, "ERM's steps report progress");
   await assert.rejects(runPlayground({ ...settings, method: "erm" }), /method: no method called erm/);
+});
+
+test("Deno's run gives Node's numbers for the same settings", async (t) => {
+  if (IS_DENO) return t.skip("runs from the Node side (it starts Deno itself)");
+  const settings = { ...PLAYGROUND_DEFAULTS, model: "mlp", steps: 20, method: "afr", rho: 0.7, seed: 5 };
+  const dir = resolve(await freshPath("playground-deno"));
+  await mkdir(dir, { recursive: true });
+  const module = pathToFileURL(resolve("src/web/playground_run.ts")).href;
+  await writeFile(
+    join(dir, "run.ts"),
+    `import { runPlayground } from ${JSON.stringify(module)};\n` +
+      `const r = await runPlayground(${JSON.stringify(settings)});\n` +
+      "console.log(JSON.stringify({ ...r, seconds: 0 }));\n",
+  );
+  const deno = await run(DENO_BIN, ["run", "--no-prompt", join(dir, "run.ts")]);
+  assert.equal(deno.code, 0, deno.stderr);
+  const node = await runPlayground(settings);
+  assert.deepEqual(
+    JSON.parse(deno.stdout.trim().split("\n").pop()!),
+    JSON.parse(JSON.stringify({ ...node, seconds: 0 })),
+  );
 });
