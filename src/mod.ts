@@ -89,6 +89,7 @@ export { type EvalPoint, predictEmbeddings, predictLogits, TrainingDiverged } fr
 export { getMethod, METHODS } from "./methods/registry.ts";
 export { resolveHyperparameters } from "./methods/params.ts";
 export type { GroupLabelUse, Hyperparameters, Method, MethodContext, MethodResult } from "./methods/types.ts";
+export { type Selection, SELECTION_LABELS, SELECTIONS } from "./methods/selection.ts";
 
 // The pipeline: dataset, one trained model, one method run.
 export {
@@ -105,6 +106,8 @@ export {
   type MethodOutcome,
   type MethodReport,
   methodSplitSpecs,
+  type ProtocolOutcome,
+  resolveSelectBy,
   runMethod,
   runMethodIn,
   type RunMethodOptions,
