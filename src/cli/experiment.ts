@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { studyCells } from "../study/cells.ts";
+import { cellRecordProblem } from "../study/result_check.ts";
 import { resolveStudyConfig, type StudyConfig } from "../study/config.ts";
 import type { CellResult } from "../study/run_cell.ts";
 import { summarise, summaryCsv } from "../study/analysis.ts";
@@ -85,6 +86,17 @@ async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
+/** Stored cells, each checked against the study (a foreign or edited results.jsonl is a usage error). */
+async function loadCheckedResults(file: string, config: StudyConfig): Promise<CellResult[]> {
+  const cells = new Map(studyCells(config).map((c) => [c.id, c]));
+  const records = await loadResults<unknown>(file);
+  records.forEach((r, i) => {
+    const problem = cellRecordProblem(r, config, cells);
+    if (problem) throw new UsageError(`${file}: line ${i + 1}: ${problem}`);
+  });
+  return records as CellResult[];
+}
+
 /** Run `spurious1d experiment`. */
 export async function runExperiment(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const values = parseFlags(argv, {
@@ -156,7 +168,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   }
   if (previous === undefined) await writeAtomic(configPath, configText);
   const resultsPath = join(dir, "results.jsonl");
-  const done = await loadResults<CellResult>(resultsPath);
+  const done = await loadCheckedResults(resultsPath, config);
   const doneIds = new Set(done.map((r) => r.id));
   const cells = studyCells(config);
   const todo = cells.filter((c) => !doneIds.has(c.id));
@@ -213,7 +225,7 @@ export async function runReport(argv: readonly string[], log: (line: string) => 
     }
     throw error;
   }
-  const results = await loadResults<CellResult>(join(dir, "results.jsonl"));
+  const results = await loadCheckedResults(join(dir, "results.jsonl"), config);
   if (!results.some((r) => r.base)) {
     throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);
   }

@@ -8,7 +8,8 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promis
 import { dirname, join } from "node:path";
 import { runTrain } from "../../src/cli/train.ts";
 import { runGenerate } from "../../src/cli/generate.ts";
-import { runExperiment } from "../../src/cli/experiment.ts";
+import { runExperiment, runReport } from "../../src/cli/experiment.ts";
+import { resolveStudyConfig } from "../../src/study/config.ts";
 import { EXIT, reportError } from "../../src/cli/errors_out.ts";
 import { UsageError } from "../../src/cli/usage_error.ts";
 import { cliCommand, freshPath } from "../helpers/env.ts";
@@ -16,7 +17,7 @@ import { run } from "../helpers/run.ts";
 import { decodeNpy } from "../../src/data/npy.ts";
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
-const COMMANDS = { train: runTrain, generate: runGenerate, experiment: runExperiment };
+const COMMANDS = { train: runTrain, generate: runGenerate, experiment: runExperiment, report: runReport };
 
 async function rejects(command: keyof typeof COMMANDS, argv: string[], message: RegExp): Promise<void> {
   const lines: string[] = [];
@@ -92,6 +93,16 @@ test("study configs: empty methods, duplicate seeds, a gigantic amplitude, a pro
   const deep = join(dir, "deep.json");
   await writeFile(deep, `{"seeds":${"[".repeat(10_000)}0${"]".repeat(10_000)}}`);
   await rejects("experiment", ["--config", deep], /--config: expected JSON nested at most 32 levels/);
+});
+
+test("report on a run whose config.json or results.jsonl is damaged -> exit 2 naming the line", async () => {
+  const dir = await freshPath("report");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "config.json"), "{oops");
+  await rejects("report", [dir], /DIR: expected a valid config\.json/);
+  await writeFile(join(dir, "config.json"), JSON.stringify(resolveStudyConfig({})));
+  await writeFile(join(dir, "results.jsonl"), '{"base":true}\n');
+  await rejects("report", [dir], /results\.jsonl: line 1: id: expected a cell of this study/);
 });
 
 test("every Object.prototype name to every flag that takes a name, and as a command", async () => {
