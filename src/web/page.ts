@@ -133,6 +133,11 @@ async function show(result: PlaygroundResult): Promise<void> {
   examplesWidth = 0;
   views = [];
   const method = result.methodName;
+  // The form may have changed since (or a run was cancelled): say which settings these numbers belong to.
+  const link = document.createElement("a");
+  link.href = `?${settingsToQuery(result.settings)}`;
+  link.textContent = FIELDS.map((k) => `${k} ${result.settings[k]}`).join(", ");
+  byId("result-settings").replaceChildren("Settings of this result: ", link, ".");
   byId("method-head").textContent = method;
   byId("method-head-2").textContent = method;
   const decorrelated = result.modes.find((m) => m.mode === "random")!;

@@ -58,6 +58,10 @@ test("the served playground trains in the browser, keeps its settings in the URL
     assert.ok(wga >= 0 && wga <= 1, `worst-group accuracy ${wga}`);
     assert.equal(Number(await page.textContent("#wga-method")).toFixed(3), wga.toFixed(3));
     assert.equal(await page.textContent("#headline-method"), "afr");
+    assert.match(
+      (await page.textContent("#result-settings"))!,
+      /kind patch, rho 0\.8, amplitude 1, model linear, steps 40, method afr, seed 0/,
+    );
     assert.equal(await page.locator("#scores-body tr").count(), 4);
     assert.equal(await page.evaluate(() => (document.getElementById("progress") as HTMLProgressElement).value), 1);
     // A tooltip appears on a bar (vega-embed's tooltip handler).
