@@ -50,14 +50,15 @@ export function methodScale(
   methods: readonly string[],
   shown: readonly string[],
 ): { domain: string[]; range: string[] } {
+  // A shown method missing from the list (callers list every method their figures show, so this is a
+  // fallback, not a crash) takes a colour after the listed ones, in name order.
   const order = methodOrder(methods);
+  const listed = new Set(order);
+  const extra = [...new Set(shown.filter((m) => !listed.has(m)))].sort();
+  const all = [...order, ...extra];
   return {
     domain: [...shown],
-    range: shown.map((m) => {
-      const i = order.indexOf(m);
-      if (i < 0) throw new RangeError(`methodScale: ${m} is not one of ${order.join(", ")}`);
-      return METHOD_COLOURS[i % METHOD_COLOURS.length];
-    }),
+    range: shown.map((m) => METHOD_COLOURS[all.indexOf(m) % METHOD_COLOURS.length]),
   };
 }
 

@@ -161,11 +161,18 @@ function lineFacets(
   };
 }
 
+// The methods a report colours: the study's, then DFR and AFR, which its sweeps run whatever the list says,
+// so each keeps one colour in every figure of the report.
+const reportMethods = (methods: readonly string[]) => [
+  ...methods,
+  ...["dfr", "afr"].filter((m) => !methods.includes(m)),
+];
+
 const methodColour = (methods: readonly string[], shown: readonly string[]) => ({
   field: "method",
   type: "nominal",
   title: "method",
-  scale: methodScale(methods, shown),
+  scale: methodScale(reportMethods(methods), shown),
   sort: [...shown],
 });
 

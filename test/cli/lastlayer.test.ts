@@ -75,7 +75,10 @@ test("lastlayer rejects bad input with one line and exit code 2", async () => {
   const cases: [string[], RegExp][] = [
     [["--method", "dfr", "--data", partial], /--data: expected .*test_g\.npy \(every run needs/],
     [["--method", "dfr", "--data", data + "-missing"], /--data: expected a folder of \.npy files/],
-    [["--method", "nope", "--data", data], /--method: expected one of dfr, dfr-tr, afr, afr-wg, gdro-ll, probe, got/],
+    [
+      ["--method", "nope", "--data", data],
+      /--method: expected one of dfr, dfr-tr, afr, afr-wg, gdro-ll, probe, cb-llr, self, evals, dpe, logit-scale, got/,
+    ],
     [["--method", "afr", "--data", data], /head_w\.npy: expected ERM's head/],
     [["--method", "dfr", "--data", data, "--hp", "gamma=2"], /--hp gamma \(dfr\): expected a hyperparameter of dfr/],
     [
