@@ -10,6 +10,7 @@ import { makeMnist1d } from "../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
 import { disposeModel, MODEL_KINDS } from "../src/tf/models.ts";
 import { runTorch, torchMissing, writeData } from "./torch_baseline.ts";
+import { MNIST1D_CLASSES } from "../src/data/mnist1d_args.ts";
 
 const stepsArg = process.argv.indexOf("--steps");
 const steps = stepsArg > 0 ? Number(process.argv[stepsArg + 1]) : 6000;
@@ -27,7 +28,7 @@ for (const model of only) {
   const speeds: number[] = [];
   for (const seed of [0, 1, 2]) {
     const cfg = resolveTrainConfig({ model, steps, evalEvery: steps, seed });
-    const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40 } });
+    const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40, numClasses: MNIST1D_CLASSES } });
     accs.push(evaluate(tf, r.model, { x: ds.xTest32, y: ds.yTest }, 40).averageAccuracy);
     speeds.push(r.samplesPerSecond);
     disposeModel(r.model);

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { makeMnist1d } from "../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../src/data/mnist1d_args.ts";
 import { CAN_PIN, CORE, pinned, runTorch, torchMissing, torchVersion, writeData } from "./torch_baseline.ts";
+import { MNIST1D_CLASSES } from "../src/data/mnist1d_args.ts";
 
 const IS_DENO = "Deno" in globalThis;
 const RUNS = 3; // timed runs per process (median reported)
@@ -35,7 +36,7 @@ async function ours(model: "mlp" | "cnn" | "linear", batch: number, steps: numbe
   const { disposeModel } = await import("../src/tf/models.ts");
   const tf = await tfReady();
   const ds = await makeMnist1d(resolveMnist1dArgs({}));
-  const data = { x: ds.x32, y: ds.y, seqLength: 40 };
+  const data = { x: ds.x32, y: ds.y, seqLength: 40, numClasses: MNIST1D_CLASSES };
   const config = resolveTrainConfig({ model, batchSize: batch, steps, evalEvery: steps });
   disposeModel(train(tf, { config: { ...config, steps: 100 }, data }).model); // warm-up
   const runs: number[] = [];

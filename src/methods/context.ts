@@ -6,6 +6,7 @@ import { predictEmbeddings, predictLogits, train } from "../tf/trainer.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
 import type { Model } from "../tf/models.ts";
 import type { MethodContext } from "./types.ts";
+import { MNIST1D_CLASSES } from "../data/mnist1d_args.ts";
 
 /** Train ERM on `splits.train` and wrap everything a method may use. */
 export function makeContext(
@@ -23,7 +24,10 @@ export function makeContext(
     return inputs.get(s)!;
   };
   const model = erm ??
-    train(tf, { config: training, data: { x: input("train"), y: splits.train.y, seqLength: splits.train.seqLength } })
+    train(tf, {
+      config: training,
+      data: { x: input("train"), y: splits.train.y, seqLength: splits.train.seqLength, numClasses: MNIST1D_CLASSES },
+    })
       .model;
   const k = splits.train.numAttributes;
   return {

@@ -123,7 +123,12 @@ export const groupDro: Method = {
     const { tf } = ctx;
     const result = train(tf, {
       config: ctx.training,
-      data: { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: ctx.splits.train.seqLength },
+      data: {
+        x: ctx.inputs("train"),
+        y: ctx.splits.train.y,
+        seqLength: ctx.splits.train.seqLength,
+        numClasses: ctx.numClasses,
+      },
       batchWeighting: (batch, losses) => {
         const g = Int32Array.from(batch, (i) => groups[i]);
         const m = groupMeans(losses(), g, ctx.numGroups);

@@ -46,14 +46,14 @@ export const jtt: Method = {
     const f = ctx.splits.train.seqLength;
     const first = train(tf, {
       config: { ...ctx.training, steps: Math.max(1, Math.round(ctx.training.steps * fraction)) },
-      data: { x, y, seqLength: f },
+      data: { x, y, seqLength: f, numClasses: ctx.numClasses },
     });
     const logits = predictLogits(tf, first.model, x, f);
     disposeModel(first.model);
     const errors = Float32Array.from(y, (yi, i) => (argmax(logits, i, ctx.numClasses) === yi ? 0 : 1));
     const weights = errors.map((e) => (e ? up : 1));
     const errorCount = errors.reduce((a, b) => a + b, 0);
-    return retrain(ctx, "jtt", { x, y, seqLength: f, weights }, { firstFraction: fraction, upweight: up }, {
+    return retrain(ctx, "jtt", { x, y, seqLength: f, numClasses: ctx.numClasses, weights }, { firstFraction: fraction, upweight: up }, {
       errorSetSize: errorCount,
     });
   },
@@ -72,6 +72,7 @@ export const subg: Method = {
       x: take(ctx.inputs("train"), f, rows),
       y: Int32Array.from(rows, (i) => ctx.splits.train.y[i]),
       seqLength: f,
+      numClasses: ctx.numClasses,
     };
     return retrain(ctx, "subg", data, {}, { subsampleSize: rows.length });
   },
@@ -91,8 +92,14 @@ export const rwg: Method = {
     // w_i = n / (groups * n_g): every group's total weight is the same and the mean weight is 1.
     const weights = Float32Array.from(g, (v) => g.length / (present * count[v]));
     const f = ctx.splits.train.seqLength;
-    return retrain(ctx, "rwg", { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: f, weights }, {}, {
-      groupsPresent: present,
-    });
+    return retrain(
+      ctx,
+      "rwg",
+      { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: f, numClasses: ctx.numClasses, weights },
+      {},
+      {
+        groupsPresent: present,
+      },
+    );
   },
 };

@@ -31,7 +31,7 @@ function selectionScores(ctx: MethodContext, disagreement: boolean, earlyStop: n
   const steps = Math.max(1, Math.round(ctx.training.steps * earlyStop));
   const early = train(ctx.tf, {
     config: { ...ctx.training, steps },
-    data: { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: f },
+    data: { x: ctx.inputs("train"), y: ctx.splits.train.y, seqLength: f, numClasses: ctx.numClasses },
   }).model;
   const earlyProbs = softmaxRows(predictLogits(ctx.tf, early, ctx.inputs("heldout"), f), k);
   disposeModel(early);

@@ -7,6 +7,7 @@ import type { TF } from "../tf/tf_type.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
 import { type EvalPoint, evaluate, train } from "../tf/trainer.ts";
 import type { LabelledRows, TrainTestRows } from "./dataset.ts";
+import { MNIST1D_CLASSES } from "../data/mnist1d_args.ts";
 
 /** A trained model and how it did; free the model with `disposeModel` when done. */
 export interface TrainedModel {
@@ -27,7 +28,7 @@ export async function trainModel(training: TrainConfig, rows: TrainTestRows, tf?
   const start = performance.now();
   const result = train(t, {
     config: training,
-    data: { x: asFloat32(rows.train.x), y: rows.train.y, seqLength: rows.seqLength },
+    data: { x: asFloat32(rows.train.x), y: rows.train.y, seqLength: rows.seqLength, numClasses: MNIST1D_CLASSES },
   });
   const seconds = (performance.now() - start) / 1000;
   return {

@@ -228,7 +228,7 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     lap("gammaSweep");
     const cleanModel = train(tf, {
       config: training,
-      data: { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f },
+      data: { x: new Float32Array(await cleanTrain(seed(2))), y: splits.train.y, seqLength: f, numClasses: CLASSES },
     }).model;
     clean = score(ctx, "test", predictLogits(tf, cleanModel, ctx.inputs("test"), f));
     disposeModel(cleanModel);

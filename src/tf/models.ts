@@ -154,7 +154,6 @@ function param(tf: TF, shape: number[], fan: number, seed: number): tfc.Variable
 }
 
 /** Output length of a 1-D convolution (as PyTorch computes it). */
-export { convLength } from "./kernels/conv1d_layer.ts";
 
 // One layer through the tfjs ops (one engine op each on the wasm backend).
 function applyLayer(tf: TF, l: LayerSpec, h: tfc.Tensor, W: tfc.Variable, b: tfc.Variable, first: boolean): tfc.Tensor {

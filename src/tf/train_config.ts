@@ -1,7 +1,8 @@
 // Training settings: types, the reference protocol's defaults, validation naming the field.
 import { finite, integer, noUnknownKeys, oneOf, record } from "../config/checks.ts";
 import { ConfigError } from "../config/errors.ts";
-import { convLength, MODEL_KINDS, type ModelKind } from "./models.ts";
+import { MODEL_KINDS, type ModelKind } from "./models.ts";
+import { convLength } from "./kernels/conv1d_layer.ts";
 
 export const OPTIMIZERS = ["adam", "sgd"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

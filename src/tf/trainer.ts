@@ -19,6 +19,8 @@ export interface TrainData {
   readonly x: Float32Array;
   readonly y: Int32Array;
   readonly seqLength: number;
+  /** How many classes the labels come from (the model's outputs): the data's to say, not the trainer's. */
+  readonly numClasses: number;
   /** Per-example loss weights (mean-one is the natural scale); default 1 for all. */
   readonly weights?: Float32Array;
 }
@@ -61,7 +63,6 @@ export class TrainingDiverged extends Error {
   }
 }
 
-const NUM_CLASSES = 10;
 const EVAL_BATCH = 4096;
 
 /** What train() needs: the config, the data, and optionally validation data, a model to continue, batch weights. */
@@ -206,13 +207,13 @@ export function train(tf: TF, options: TrainOptions): TrainResult {
   const f = data.seqLength;
   if (config.batchSize > n) throw new RangeError(`batchSize ${config.batchSize} exceeds the ${n} training examples`);
   data.y.forEach((y, i) => {
-    if (!(y >= 0 && y < NUM_CLASSES)) {
-      throw new RangeError(`train: label ${y} of row ${i} is not in [0, ${NUM_CLASSES})`);
+    if (!(y >= 0 && y < data.numClasses)) {
+      throw new RangeError(`train: label ${y} of row ${i} is not in [0, ${data.numClasses})`);
     }
   });
   const backend = wasmBackend(tf);
   const shape = { hidden: config.hidden, channels: config.channels };
-  const model = init ?? createModel(tf, config.model, config.seed, f, NUM_CLASSES, shape);
+  const model = init ?? createModel(tf, config.model, config.seed, f, data.numClasses, shape);
   const net = new HeapNetwork(backend, model.layers, config.batchSize, true);
   const size = net.layout.total;
   const params = packParams(backend, model, net);

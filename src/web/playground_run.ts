@@ -16,6 +16,7 @@ import { resolveTrainConfig } from "../tf/train_config.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
 import { STUDY_QUICK } from "../study/config.ts";
 import type { PlaygroundChoices, PlaygroundSettings } from "./settings.ts";
+import { MNIST1D_CLASSES } from "../data/mnist1d_args.ts";
 
 /** The test sets, as (attribute draw, examples): the attribute draw names the test mode. */
 export const TEST_MODES = [
@@ -161,7 +162,7 @@ export async function runPlayground(
   };
   const erm = train(tf, {
     config: { ...training, evalEvery: training.steps },
-    data: { x: new Float32Array(trainSplit.x), y: trainSplit.y, seqLength: SEQ },
+    data: { x: new Float32Array(trainSplit.x), y: trainSplit.y, seqLength: SEQ, numClasses: MNIST1D_CLASSES },
     batchWeighting: counted,
   }).model;
   try {

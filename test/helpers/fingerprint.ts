@@ -14,6 +14,7 @@ import { disposeModel, snapshot } from "../../src/tf/models.ts";
 import { tsne } from "../../src/study/tsne.ts";
 import { buildFigures } from "../../src/report/report.ts";
 import { fakeSummary, fakeViews } from "../report/fixture.ts";
+import { MNIST1D_CLASSES } from "../../src/data/mnist1d_args.ts";
 
 /** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
 export async function fingerprints(): Promise<Record<string, string>> {
@@ -50,7 +51,7 @@ export async function fingerprints(): Promise<Record<string, string>> {
         seed: 5,
         weightDecay: 1e-3,
       });
-      const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40 } });
+      const r = train(tf, { config: cfg, data: { x: ds.x32, y: ds.y, seqLength: 40, numClasses: MNIST1D_CLASSES } });
       out[`train_${model}_${optimizer}`] = sha256(Float32Array.from(snapshot(r.model).flatMap((v) => Array.from(v))));
       disposeModel(r.model);
     }

@@ -10,10 +10,14 @@ import { makeMnist1d } from "../../src/data/mnist1d.ts";
 import { resolveMnist1dArgs } from "../../src/data/mnist1d_args.ts";
 import { ConfigError } from "../../src/config/errors.ts";
 import { sha256 } from "../helpers/hash.ts";
+import { MNIST1D_CLASSES } from "../../src/data/mnist1d_args.ts";
 
 const data = async () => {
   const ds = await makeMnist1d(resolveMnist1dArgs({ numSamples: 1000 }));
-  return { train: { x: ds.x32, y: ds.y, seqLength: 40 }, test: { x: ds.xTest32, y: ds.yTest } };
+  return {
+    train: { x: ds.x32, y: ds.y, seqLength: 40, numClasses: MNIST1D_CLASSES },
+    test: { x: ds.xTest32, y: ds.yTest },
+  };
 };
 
 const weightsHash = (values: Float32Array[]) => sha256(Float32Array.from(values.flatMap((v) => Array.from(v))));
