@@ -7,6 +7,14 @@ import { UsageError } from "./usage_error.ts";
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, internal: 70 });
 
+/** A run that ended and reported what went wrong (cells that failed every attempt): one line, exit 1. */
+export class RunFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunFailure";
+  }
+}
+
 // Node's system errors carry a code such as ENOSPC; Deno reports a missing permission as NotCapable
 // (PermissionDenied before 2.0).
 function isSystemError(error: unknown): error is Error {
@@ -21,6 +29,7 @@ export function reportError(error: unknown, debug: boolean): { code: number; tex
   if (error instanceof UsageError || error instanceof ConfigError) {
     return { code: EXIT.usage, text: `spurious1d: ${error.message}` };
   }
+  if (error instanceof RunFailure) return { code: EXIT.failure, text: `spurious1d: ${error.message}` };
   if (isSystemError(error)) {
     const text = debug ? (error.stack ?? error.message) : error.message.split("\n")[0];
     return { code: EXIT.failure, text: `spurious1d: ${text}${debug ? "" : " (--debug for details)"}` };

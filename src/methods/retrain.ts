@@ -53,7 +53,10 @@ export const jtt: Method = {
     const errors = Float32Array.from(y, (yi, i) => (argmax(logits, i, ctx.numClasses) === yi ? 0 : 1));
     const weights = errors.map((e) => (e ? up : 1));
     const errorCount = errors.reduce((a, b) => a + b, 0);
-    return retrain(ctx, "jtt", { x, y, seqLength: f, numClasses: ctx.numClasses, weights }, { firstFraction: fraction, upweight: up }, {
+    return retrain(ctx, "jtt", { x, y, seqLength: f, numClasses: ctx.numClasses, weights }, {
+      firstFraction: fraction,
+      upweight: up,
+    }, {
       errorSetSize: errorCount,
     });
   },

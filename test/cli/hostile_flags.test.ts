@@ -10,7 +10,7 @@ import { runTrain } from "../../src/cli/train.ts";
 import { runGenerate } from "../../src/cli/generate.ts";
 import { runExperiment, runReport } from "../../src/cli/experiment.ts";
 import { resolveStudyConfig } from "../../src/study/config.ts";
-import { EXIT, reportError } from "../../src/cli/errors_out.ts";
+import { EXIT, reportError, RunFailure } from "../../src/cli/errors_out.ts";
 import { UsageError } from "../../src/cli/usage_error.ts";
 import { cliCommand, freshPath } from "../helpers/env.ts";
 import { run } from "../helpers/run.ts";
@@ -131,6 +131,15 @@ test("reportError: a user error is one line (2); a system error one line (1) unl
   assert.equal(bug.code, 70);
   assert.match(bug.text, /^spurious1d: internal error/);
   assert.match(bug.text, /TypeError: method\.run is not a function\n\s+at /);
+  // A run that ended with failures it reports (cells failed every attempt) is neither: one line, exit 1.
+  const failed = reportError(
+    new RunFailure("1 cell(s) failed every attempt (rho=0.5,amp=1,seed=0): see failed.jsonl"),
+    true,
+  );
+  assert.deepEqual(failed, {
+    code: EXIT.failure,
+    text: "spurious1d: 1 cell(s) failed every attempt (rho=0.5,amp=1,seed=0): see failed.jsonl",
+  });
 });
 
 // As real processes: exit codes and stderr as a user sees them, and --out with --method writes its files.

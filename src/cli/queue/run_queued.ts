@@ -1,6 +1,7 @@
 // `spurious1d experiment --queue URL`: the study's cells go through the BullMQ queue to `spurious1d
 // worker` processes (and to --workers N local ones if asked); this process only coordinates, appends
 // each result to results.jsonl once, and writes the summary and report as a local run does.
+import { RunFailure } from "../errors_out.ts";
 import type { Cell } from "../../study/cells.ts";
 import type { StudyConfig } from "../../study/config.ts";
 import type { CellResult } from "../../study/run_cell.ts";
@@ -93,11 +94,10 @@ export async function runQueuedStudy(flags: QueueFlags, run: PreparedRun, hooks:
   log(html ? `wrote ${html}` : `no report: no base-strength cell finished`);
   if (hooks.profile) log(profileTable(profilePhases(run.results)));
   if (failed.length > 0) {
-    const error = new Error(
+    // A reported outcome, not a crash and not the user's mistake: one line, exit 1.
+    throw new RunFailure(
       `${failed.length} cell(s) failed every attempt (${failed.map((f) => f.id).join("; ")}): ` +
         `see ${run.dir}/failed.jsonl${html ? " and report.html" : ""}; rerun the same command to retry them`,
     );
-    error.stack = error.message; // a reported outcome, not a crash: no stack trace
-    throw error;
   }
 }
