@@ -57,7 +57,9 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !(descr in ITEM_SIZE)) throw bad(`dtype one of ${Object.keys(ITEM_SIZE).join(", ")}`, descr ?? header);
+  if (!descr || !Object.hasOwn(ITEM_SIZE, descr)) {
+    throw bad(`dtype one of ${Object.keys(ITEM_SIZE).join(", ")}`, descr ?? header);
+  }
   if (fortran !== "False") throw bad("C order (fortran_order False)", fortran ?? header);
   if (shapeText === undefined) throw bad("a shape in the header", header);
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
@@ -68,8 +70,11 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): NpyArray {
   if (bytes.length - offset !== nbytes) {
     throw bad(`${nbytes} data bytes for shape [${shape}] ${dtype}`, bytes.length - offset);
   }
-  // Copy into a fresh, aligned buffer: the header length need not align the data.
-  const body = bytes.slice(offset, offset + nbytes).buffer;
+  // Copy into a fresh, aligned buffer: the header length need not align the data, and `bytes` may be a
+  // view into a larger buffer (a Node Buffer from the shared pool, whose slice() is also a view).
+  const copy = new Uint8Array(nbytes);
+  copy.set(bytes.subarray(offset, offset + nbytes));
+  const body = copy.buffer;
   const data = dtype === "<f8"
     ? new Float64Array(body)
     : dtype === "<f4"

@@ -1,11 +1,12 @@
 // Deep Feature Reweighting (Kirichenko, Izmailov, Wilson, ICLR 2023), as published (DFR^Val_Tr):
 // standardised ERM embeddings of the group-labelled held-out set; L1 logistic regression, one-vs-rest
 // with a penalised intercept as sklearn's liblinear solver fits it (or multinomial with a free
-// intercept: `multinomial=1`); C tuned on a half (fit on a group-balanced subsample of one half,
+// intercept: `multinomial=1`; one-vs-rest L2 instead of L1: `l2=1`); C tuned on a half (fit on a group-balanced subsample of one half,
 // worst-group accuracy on the other); the final head averages `refits` fits on fresh group-balanced
 // subsamples of the whole held-out set. Beyond the published code: when the best C sits at an edge
 // of the grid, the grid is extended that way (`extendGrid=0` turns it off). DFR^Tr_Tr does the same
 // on the training split.
+import { ConfigError } from "../config/errors.ts";
 import type { SplitName } from "../data/splits.ts";
 import { fitL1Logreg } from "../lastlayer/l1_logreg.ts";
 import { OvrProblem } from "../lastlayer/linear_cd.ts";
@@ -29,13 +30,18 @@ const OVR_TOL = 1e-4;
 /** The multinomial solver's KKT tolerance (violation <= TOL * n). */
 const MULTINOMIAL_TOL = 1e-5;
 
-/** Fits L1 heads on one set of rows, one-vs-rest (penalised intercept) or multinomial (free intercept). */
+/** Fits heads on one set of rows: one-vs-rest L1 or L2 (penalised intercept), or multinomial L1 (free intercept). */
 class L1Fitter {
   private ovr?: OvrProblem;
   iterations = 0;
   converged = true;
 
-  constructor(private readonly multinomial: boolean, private readonly d: number, private readonly k: number) {}
+  constructor(
+    private readonly multinomial: boolean,
+    private readonly d: number,
+    private readonly k: number,
+    private readonly penalty: "l1" | "l2" = "l1",
+  ) {}
 
   /** Fit at C on (x, y); `sameRows` keeps the rows loaded (a C path), `init` warm-starts. */
   fit(x: Float64Array, y: Int32Array, C: number, sameRows: boolean, init?: Head): Head {
@@ -51,7 +57,7 @@ class L1Fitter {
     }
     if (!this.ovr) this.ovr = new OvrProblem(x, y, this.d, this.k);
     else if (!sameRows) this.ovr.load(x, y);
-    const f = this.ovr.fit({ C, tol: OVR_TOL, ...(init ? { init } : {}) });
+    const f = this.ovr.fit({ C, tol: OVR_TOL, penalty: this.penalty, ...(init ? { init } : {}) });
     this.iterations += f.iterations;
     this.converged &&= f.converged;
     return f;
@@ -64,6 +70,8 @@ export function runDfr(ctx: MethodContext, split: SplitName, params: Hyperparame
   const cs = [...new Set(typeof grid === "number" ? [grid] : grid)].sort((a, b) => a - b);
   const refits = Number(params.refits ?? 20);
   const multinomial = Number(params.multinomial ?? 0) !== 0;
+  const l2 = Number(params.l2 ?? 0) !== 0;
+  if (l2 && multinomial) throw new ConfigError("hp.l2", "0 with multinomial=1 (the multinomial solver is L1 only)", 1);
   const extend = Number(params.extendGrid ?? 1) !== 0 && cs.length > 1;
   const d = ctx.erm.embeddingSize;
   const k = ctx.numClasses;
@@ -71,7 +79,7 @@ export function runDfr(ctx: MethodContext, split: SplitName, params: Hyperparame
   const all = ctx.embeddings(split);
   const labels = ctx.splits[split].y;
   const seed = deriveSeed(ctx.seed, 7001);
-  const fitter = new L1Fitter(multinomial, d, k);
+  const fitter = new L1Fitter(multinomial, d, k, l2 ? "l2" : "l1");
   // 1. Tune C: balanced subsample of one half (scaler fitted on it), worst-group accuracy on the other.
   const [evalHalf, fitHalf] = randomHalves(groups.length, seed);
   const tuneRows = balancedSubsample(groups, deriveSeed(seed, 1), fitHalf);
@@ -131,7 +139,7 @@ export function runDfr(ctx: MethodContext, split: SplitName, params: Hyperparame
   const head = { W, b };
   return {
     method: name,
-    selected: { C: best, refits, multinomial: multinomial ? 1 : 0, gridEdge },
+    selected: { C: best, refits, multinomial: multinomial ? 1 : 0, l2: l2 ? 1 : 0, gridEdge },
     diagnostics: {
       tuningScores: scores,
       ...(gridEdge !== 0 ? { gridExtension: { direction: gridEdge, tried: extendedC, boundReached } } : {}),
@@ -150,6 +158,7 @@ export const DFR_SCHEMA: HyperparameterSchema = {
   C: { min: 1e-6, max: 1e4, grid: true },
   refits: { min: 1, max: 1000, integer: true },
   multinomial: { min: 0, max: 1, integer: true },
+  l2: { min: 0, max: 1, integer: true },
   extendGrid: { min: 0, max: 1, integer: true },
 };
 
@@ -157,7 +166,7 @@ export const dfr: Method = {
   name: "dfr",
   summary: "DFR^Val_Tr: L1 logistic regression on ERM embeddings of group-balanced held-out data",
   groupLabels: "validation",
-  defaults: { C: DFR_C_GRID, refits: 20, multinomial: 0, extendGrid: 1 },
+  defaults: { C: DFR_C_GRID, refits: 20, multinomial: 0, l2: 0, extendGrid: 1 },
   schema: DFR_SCHEMA,
   run: (ctx, params) => runDfr(ctx, "heldout", params, "dfr"),
 };
@@ -166,7 +175,7 @@ export const dfrTrain: Method = {
   name: "dfr-tr",
   summary: "DFR^Tr_Tr: the same on a group-balanced subsample of the training set",
   groupLabels: "training",
-  defaults: { C: DFR_C_GRID, refits: 20, multinomial: 0, extendGrid: 1 },
+  defaults: { C: DFR_C_GRID, refits: 20, multinomial: 0, l2: 0, extendGrid: 1 },
   schema: DFR_SCHEMA,
   run: (ctx, params) => runDfr(ctx, "train", params, "dfr-tr"),
 };

@@ -187,7 +187,7 @@ test("train --method --out writes metrics (with the selected hyperparameters) an
     "y_test.npy",
   ]);
   const metrics = JSON.parse(await readFile(join(out, "metrics.json"), "utf8"));
-  assert.deepEqual(metrics.selected, { C: 0.1, refits: 1, multinomial: 0, gridEdge: 0 });
+  assert.deepEqual(metrics.selected, { C: 0.1, refits: 1, multinomial: 0, l2: 0, gridEdge: 0 });
   const p = decodeNpy(new Uint8Array(await readFile(join(out, "predictions_test.npy"))));
   const y = decodeNpy(new Uint8Array(await readFile(join(out, "y_test.npy"))));
   assert.deepEqual(p.shape, y.shape);

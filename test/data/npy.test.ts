@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decodeNpy, encodeNpy } from "../../src/data/npy.ts";
 import { ConfigError } from "../../src/config/errors.ts";
+import { Buffer } from "node:buffer";
 
 test("encode then decode returns the same dtype, shape and values; the data starts 64-byte aligned", () => {
   fc.assert(
@@ -50,4 +51,24 @@ test("decoding rejects what is not a C-order .npy of a known dtype, naming the f
   for (const [bytes, message] of cases) {
     assert.throws(() => decodeNpy(bytes, "x.npy"), (e: unknown) => e instanceof ConfigError && message.test(e.message));
   }
+});
+
+test("decoding a view into a larger buffer (a Node Buffer from the shared pool) reads only the view", () => {
+  const a = { dtype: "<f8" as const, shape: [3], data: Float64Array.from([1.5, -2, 3.25]) };
+  const bytes = encodeNpy(a);
+  // A Buffer at an offset inside a pooled allocation, as readFileSync returns for small files.
+  const pooled = Buffer.concat([Buffer.from([7, 7, 7, 7, 7]), Buffer.from(bytes), Buffer.from([9, 9])]);
+  const view = pooled.subarray(5, 5 + bytes.length);
+  assert.deepEqual(decodeNpy(view).data, a.data);
+});
+
+test("a dtype named like an Object.prototype property is refused, not looked up", () => {
+  const bytes = encodeNpy({ dtype: "<f8", shape: [1], data: Float64Array.from([1]) });
+  // Same header length: the name is 5 characters longer, so take 5 of the header's padding spaces.
+  const decoded = new TextDecoder("latin1").decode(bytes);
+  const end = decoded.indexOf("\n");
+  const text = (decoded.slice(0, end - 5) + decoded.slice(end)).replace("'<f8'", "'toString'");
+  assert.equal(text.length, decoded.length);
+  const forged = Uint8Array.from(text, (c) => c.charCodeAt(0));
+  assert.throws(() => decodeNpy(forged, "x.npy"), (e) => e instanceof ConfigError && e.path === "x.npy");
 });

@@ -115,7 +115,7 @@ test("DFR extends its grid past the top edge when the largest C wins, and record
   task.dispose();
 });
 
-test("DFR's one-vs-rest (default) and multinomial modes both fit; a C inside the grid is no edge", () => {
+test("DFR's one-vs-rest (default), multinomial and L2 modes all fit; a C inside the grid is no edge", () => {
   const task = embeddingTask(tf, arrays());
   const ovr = runOnEmbeddings(task, "dfr", { refits: 3 });
   const multi = runOnEmbeddings(task, "dfr", { refits: 3, multinomial: 1 });
@@ -125,6 +125,10 @@ test("DFR's one-vs-rest (default) and multinomial modes both fit; a C inside the
     assert.ok(r.test.worstGroupAccuracy > 0.7, `${r.selected.multinomial}: WGA ${r.test.worstGroupAccuracy}`);
     assert.ok(r.diagnostics.allConverged);
   }
+  const l2 = runOnEmbeddings(task, "dfr", { refits: 3, l2: 1 });
+  assert.equal(l2.selected.l2, 1);
+  assert.ok(l2.test.worstGroupAccuracy > 0.7, `L2: WGA ${l2.test.worstGroupAccuracy}`);
+  assert.throws(() => runOnEmbeddings(task, "dfr", { l2: 1, multinomial: 1 }), /hp\.l2/);
   const inside = runOnEmbeddings(task, "dfr", { C: [1e-4, 1, 1e4], refits: 2 });
   assert.equal(inside.selected.gridEdge === 0, inside.selected.C === 1);
   task.dispose();
