@@ -5,8 +5,8 @@
 // from ERM's errors on validation, class labels only).
 import { DFR_C_GRID, DFR_SCHEMA } from "./dfr.ts";
 import { allRows, classBalancedWeights, fitHeadOnRows, type FittedHead, grid, valTestLogits } from "./balanced_head.ts";
-import { ermValLogitsFor, resolveSelection } from "./select_run.ts";
-import { type Candidate, makeSelector, selectBest } from "./selection.ts";
+import { resolveSelection, selectedResult } from "./select_run.ts";
+import type { Candidate } from "./selection.ts";
 import type { Method } from "./types.ts";
 
 export const cbLlr: Method = {
@@ -31,18 +31,9 @@ export const cbLlr: Method = {
       fits.push(fit);
       candidates.push({ params: { C }, logits: valTestLogits(ctx, fit) });
     }
-    const { best, scores } = selectBest(makeSelector(ctx, by, ermValLogitsFor(ctx, by)), candidates);
-    return {
-      method: "cb-llr",
-      selected: best.params,
-      diagnostics: {
-        selectBy: by,
-        selectionScores: scores,
-        solverIterations: fits.reduce((s, f) => s + f.iterations, 0),
-        allConverged: fits.every((f) => f.converged),
-      },
-      logits: best.logits,
-      candidates,
-    };
+    return selectedResult(ctx, by, "cb-llr", candidates, {}, {
+      solverIterations: fits.reduce((s, f) => s + f.iterations, 0),
+      allConverged: fits.every((f) => f.converged),
+    });
   },
 };

@@ -7,8 +7,8 @@
 // simple stand-in for the paper's environment inference (EIIL). The k grid is ours.
 import { fitHeadOnRows, type FittedHead, grid, valTestLogits } from "./balanced_head.ts";
 import { ermLogits } from "./context.ts";
-import { ermValLogitsFor, resolveSelection } from "./select_run.ts";
-import { type Candidate, makeSelector, selectBest } from "./selection.ts";
+import { resolveSelection, selectedResult } from "./select_run.ts";
+import type { Candidate } from "./selection.ts";
 import { conflictingShare, labelLoss, lossExtremes, softmaxRows } from "./example_scores.ts";
 import { DFR_SCHEMA } from "./dfr.ts";
 import type { Method } from "./types.ts";
@@ -40,20 +40,11 @@ export const evals: Method = {
         candidates.push({ params: { k, C }, logits: valTestLogits(ctx, fit) });
       }
     }
-    const { best, scores } = selectBest(makeSelector(ctx, by, ermValLogitsFor(ctx, by)), candidates);
-    return {
-      method: "evals",
-      selected: best.params,
-      diagnostics: {
-        selectBy: by,
-        selectionScores: scores,
-        conflictingShareBySize: shares,
-        heldoutConflictingShare: conflictingShare(held, Int32Array.from(held.y.keys())),
-        solverIterations: iterations,
-        allConverged: converged,
-      },
-      logits: best.logits,
-      candidates,
-    };
+    return selectedResult(ctx, by, "evals", candidates, {}, {
+      conflictingShareBySize: shares,
+      heldoutConflictingShare: conflictingShare(held, Int32Array.from(held.y.keys())),
+      solverIterations: iterations,
+      allConverged: converged,
+    });
   },
 };

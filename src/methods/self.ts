@@ -17,8 +17,8 @@ import { predictLogits, train } from "../tf/trainer.ts";
 import { classBalancedWeights, grid } from "./balanced_head.ts";
 import { ermLogits } from "./context.ts";
 import { ermHead, splitLogits } from "./head_eval.ts";
-import { ermValLogitsFor, resolveSelection } from "./select_run.ts";
-import { type Candidate, makeSelector, selectBest } from "./selection.ts";
+import { resolveSelection, selectedResult } from "./select_run.ts";
+import type { Candidate } from "./selection.ts";
 import { conflictingShare, klRows, labelLoss, softmaxRows, topK } from "./example_scores.ts";
 import type { Method, MethodContext } from "./types.ts";
 
@@ -82,19 +82,10 @@ export const self: Method = {
         });
       }
     }
-    const { best, scores: selection } = selectBest(makeSelector(ctx, by, ermValLogitsFor(ctx, by)), candidates);
-    return {
-      method: "self",
-      selected: { ...best.params, steps, earlyStop, disagreement: disagreement ? 1 : 0 },
-      diagnostics: {
-        selectBy: by,
-        selectionScores: selection,
-        selectedSetSizes: sizes,
-        conflictingShareBySize: shares,
-        heldoutConflictingShare: conflictingShare(ctx.splits.heldout, Int32Array.from(y.keys())),
-      },
-      logits: best.logits,
-      candidates,
-    };
+    return selectedResult(ctx, by, "self", candidates, { steps, earlyStop, disagreement: disagreement ? 1 : 0 }, {
+      selectedSetSizes: sizes,
+      conflictingShareBySize: shares,
+      heldoutConflictingShare: conflictingShare(ctx.splits.heldout, Int32Array.from(y.keys())),
+    });
   },
 };
