@@ -3,29 +3,43 @@
 // Exit codes: 0 done, 2 bad input (one line naming the flag or field), 1 a failure outside the
 // program (one line, the stack with --debug), 70 an internal error (a bug: "internal error" and the stack).
 import process from "node:process";
-import { runGenerate } from "./generate.ts";
-import { runTrain } from "./train.ts";
-import { runExperiment, runReport } from "./experiment.ts";
-import { runLastLayer } from "./lastlayer.ts";
-import { runServe } from "./serve.ts";
 import { UsageError } from "./usage_error.ts";
-import { runWorker } from "./queue/worker.ts";
 import { EXIT, reportError } from "./errors_out.ts";
 
-type Command = { summary: string; run: (argv: readonly string[], log: (s: string) => void) => Promise<void> };
+type Run = (argv: readonly string[], log: (s: string) => void) => Promise<void>;
+type Command = { summary: string; run: Run };
 
-// A Map: a command name such as "constructor" must find nothing.
-const COMMANDS: ReadonlyMap<string, Command> = new Map([
-  ["generate", { summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files", run: runGenerate }],
-  ["train", { summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics", run: runTrain }],
+// Each command's module is loaded when that command runs: `serve` under Deno has --allow-net only, and
+// loading the queue's Redis client (which reads the environment) for it would need more.
+const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ["generate", {
+    summary: "generate MNIST-1D (bit-exact with the reference) and write .npy files",
+    run: async (argv, log) => (await import("./generate.ts")).runGenerate(argv, log),
+  }],
+  ["train", {
+    summary: "train a linear, MLP or CNN model (tfjs-wasm) and report group metrics",
+    run: async (argv, log) => (await import("./train.ts")).runTrain(argv, log),
+  }],
   ["experiment", {
     summary: "run the study (resumable, parallel) and write results, figures and report.html",
-    run: runExperiment,
+    run: async (argv, log) => (await import("./experiment.ts")).runExperiment(argv, log),
   }],
-  ["report", { summary: "rebuild a study's summary, figures and report.html from its results", run: runReport }],
-  ["lastlayer", { summary: "run DFR, AFR, Group DRO or a probe on any model's embeddings (.npy)", run: runLastLayer }],
-  ["serve", { summary: "serve the playground page and the HTTP API (loopback by default)", run: runServe }],
-  ["worker", { summary: "run study cells from a BullMQ queue on Redis (experiment --queue)", run: runWorker }],
+  ["report", {
+    summary: "rebuild a study's summary, figures and report.html from its results",
+    run: async (argv, log) => (await import("./experiment.ts")).runReport(argv, log),
+  }],
+  ["lastlayer", {
+    summary: "run a last-layer method (DFR, AFR, Group DRO, the label-free ones) on any model's embeddings (.npy)",
+    run: async (argv, log) => (await import("./lastlayer.ts")).runLastLayer(argv, log),
+  }],
+  ["serve", {
+    summary: "serve the playground page and the HTTP API (loopback by default)",
+    run: async (argv, log) => (await import("./serve.ts")).runServe(argv, log),
+  }],
+  ["worker", {
+    summary: "run study cells from a BullMQ queue on Redis (experiment --queue)",
+    run: async (argv, log) => (await import("./queue/worker.ts")).runWorker(argv, log),
+  }],
 ]);
 
 function help(): string {
