@@ -59,7 +59,7 @@ export function playgroundChoices(): PlaygroundChoices {
   return {
     kinds: SPURIOUS_KINDS,
     models: MODEL_KINDS,
-    methods: Object.values(METHODS).filter((m) => m.name !== "erm").map((m) => ({ name: m.name, summary: m.summary })),
+    methods: [...METHODS.values()].filter((m) => m.name !== "erm").map((m) => ({ name: m.name, summary: m.summary })),
   };
 }
 

@@ -8,8 +8,15 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DENO_BIN, freshPath, IS_DENO } from "../helpers/env.ts";
 import { run } from "../helpers/run.ts";
-import { accuracyGrid, runPlayground, TEST_MODES } from "../../src/web/playground_run.ts";
+import { accuracyGrid, playgroundChoices, runPlayground, TEST_MODES } from "../../src/web/playground_run.ts";
+import { METHOD_NAMES } from "../../src/methods/registry.ts";
 import { PLAYGROUND_DEFAULTS } from "../../src/web/settings.ts";
+
+test("the page offers every registered method but ERM (the baseline), each with its summary", () => {
+  const methods = playgroundChoices().methods;
+  assert.deepEqual(methods.map((m) => m.name), METHOD_NAMES.filter((n) => n !== "erm"));
+  assert.ok(methods.every((m) => m.summary.length > 10));
+});
 
 test("accuracyGrid: right / count per (class, attribute), null for empty cells", () => {
   // Three examples, 10 classes, 2 attribute values; logits pick class 1, 1, 0.
