@@ -24,7 +24,6 @@ import { JsonTextError, parseJsonText } from "../config/json_text.ts";
 import { svgToPng } from "./png.ts";
 import { readVegaSources } from "./vega_sources.ts";
 import { studyViews } from "../study/views.ts";
-import { resolveQueueFlags, runQueuedStudy } from "./queue/run_queued.ts";
 
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
@@ -144,7 +143,10 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   if (typeof workers !== "number" || !Number.isInteger(workers) || workers < minWorkers || workers > 256) {
     throw new UsageError(`--workers: expected an integer in [${minWorkers}, 256], got ${JSON.stringify(workersText)}`);
   }
-  const queue = queued ? await resolveQueueFlags(values) : undefined;
+  // The queue's Redis client is loaded only for a queued run: it reads the environment when loaded,
+  // which a local run (under Deno with --allow-read and --allow-write only) must not need.
+  const queueModule = queued ? await import("./queue/run_queued.ts") : undefined;
+  const queue = queueModule ? await queueModule.resolveQueueFlags(values) : undefined;
   const run = String(values.run ?? (quick ? "quick" : "default"));
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(run)) {
     throw new UsageError(
@@ -184,7 +186,12 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const results = [...done];
   if (queue) {
     const queuedRun = { name: run, dir, config, cells, todo, resultsPath, localWorkers: workers, results };
-    return await runQueuedStudy(queue, queuedRun, { writeReport, progress, profile: values.profile === true, log });
+    return await queueModule!.runQueuedStudy(queue, queuedRun, {
+      writeReport,
+      progress,
+      profile: values.profile === true,
+      log,
+    });
   }
   await runPool<{ config: StudyConfig; cell: (typeof cells)[number] }, CellResult>(
     url,
