@@ -34,7 +34,7 @@ const config = resolveStudyConfig({
   rhos: [0.5, 0.9],
   amplitude: 1,
   amplitudes: [1],
-  methods: [],
+  methods: ["dfr"], // the cheapest valid list (an empty one is refused): one C, one refit
   heldoutSizes: [20],
   testSize: 100,
   afrGammas: [0],
