@@ -12,7 +12,6 @@ import { createModel, disposeModel, restore } from "../tf/models.ts";
 import { resolveTrainConfig } from "../tf/train_config.ts";
 import { getMethod } from "./registry.ts";
 import { resolveHyperparameters } from "./params.ts";
-import { probe } from "./probe.ts";
 import type { Method, MethodContext } from "./types.ts";
 
 /** The methods that need nothing but embeddings (and, for some, ERM's head). */
@@ -65,7 +64,7 @@ export function lastLayerMethod(name: string): Method {
   if (!(LAST_LAYER_METHODS as readonly string[]).includes(name)) {
     throw new ConfigError("method", `one of ${LAST_LAYER_METHODS.join(", ")}`, name);
   }
-  return name === "probe" ? probe : getMethod(name)!;
+  return getMethod(name)!;
 }
 
 function floats(name: string, a: NpyArray | undefined, d?: number): { x: Float32Array; rows: number; d: number } {

@@ -10,6 +10,7 @@ import { dpe } from "./dpe.ts";
 import { evals } from "./evals.ts";
 import { logitScale } from "./logit_scale.ts";
 import { self } from "./self.ts";
+import { probe } from "./probe.ts";
 import type { Method } from "./types.ts";
 
 /** Every method, keyed by its name. */
@@ -30,6 +31,7 @@ export const METHODS: ReadonlyMap<string, Method> = new Map(
     evals,
     dpe,
     logitScale,
+    probe,
   ].map((m) => [m.name, m]),
 );
 
