@@ -40,7 +40,7 @@ export async function studyEmbeddings(tf: TF, model: ModelKind, root = ".tmp/las
     test: await makeSplit(spec(seed(7), c.testSize, "all", "absent", seed(8)), {}, feature),
   };
   const training = resolveTrainConfig({ model, steps: c.steps, evalEvery: c.steps, seed: seed(9) });
-  const ctx = makeContext(tf, splits, training, c.grouping);
+  const ctx = makeContext(tf, splits, training, c.groupings[0]);
   mkdirSync(dir, { recursive: true });
   const d = ctx.erm.embeddingSize;
   const save = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, `${name}.npy`), bytes);

@@ -117,8 +117,16 @@ export {
 } from "./pipeline/method_run.ts";
 
 // The study.
-export { resolveStudyConfig, STUDY_DEFAULTS, STUDY_QUICK, type StudyConfig } from "./study/config.ts";
+export {
+  type HeldoutComposition,
+  resolveStudyConfig,
+  STUDY_DEFAULTS,
+  STUDY_FULL,
+  STUDY_QUICK,
+  type StudyConfig,
+  type StudyPreset,
+} from "./study/config.ts";
 export { type Cell, studyCells } from "./study/cells.ts";
 export { type CellResult, runCell, type Scores } from "./study/run_cell.ts";
 export { runStudy, type StudyOptions } from "./study/run_study.ts";
-export { type Stat, type StudySummary, summarise, summaryCsv } from "./study/analysis.ts";
+export { type ModelSummary, type Stat, type StudySummary, summarise, summaryCsv } from "./study/analysis.ts";

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { studyCells } from "../study/cells.ts";
 import { cellRecordProblem } from "../study/result_check.ts";
-import { resolveStudyConfig, type StudyConfig } from "../study/config.ts";
+import { resolveStudyConfig, type StudyConfig, STUDY_PRESETS, type StudyPreset } from "../study/config.ts";
+import { cellCost, NS_PER_UNIT } from "../edge/cost.ts";
 import type { CellResult } from "../study/run_cell.ts";
 import { summarise, summaryCsv } from "../study/analysis.ts";
 import { profilePhases, profileTable } from "../study/profile.ts";
@@ -28,16 +29,19 @@ import { studyViews } from "../study/views.ts";
 /** The `experiment` command's help. */
 export function experimentHelp(): string {
   return [
-    "Usage: spurious1d experiment [--quick] [--config FILE] [flags]",
+    "Usage: spurious1d experiment [--quick | --preset NAME] [--config FILE] [flags]",
     "",
     "Run the study and write results/<run>/: results.jsonl (one line per cell; rerunning resumes),",
     "summary.json, summary.csv, figures/*.vl.json (vega-lite specs), *.svg and *.png, and report.html.",
     "",
     `  ${"--config FILE".padEnd(24)} JSON overriding the built-in study config (fields: README, "The study")`,
-    `  ${"--quick".padEnd(24)} a small version of the study (about a minute)`,
+    `  ${"--preset NAME".padEnd(24)} default (both models, three kinds, three seeds: about 10 minutes on 2 cores),`,
+    `  ${"".padEnd(24)} quick (a smoke test, under a minute) or full (5 seeds, every method, both groupings:`,
+    `  ${"".padEnd(24)} hours of CPU, meant for --queue); --config fields apply over the preset`,
+    `  ${"--quick".padEnd(24)} the same as --preset quick`,
     `  ${"--seeds 0,1,2".padEnd(24)} seeds (overrides the config)`,
     `  ${"--out DIR".padEnd(24)} results root (default results)`,
-    `  ${"--run NAME".padEnd(24)} run name (default "default", or "quick" with --quick)`,
+    `  ${"--run NAME".padEnd(24)} run name (default: the preset's name)`,
     `  ${"--workers N".padEnd(24)} parallel workers (default: one per core; with --queue, 0)`,
     `  ${"--queue URL".padEnd(24)} run the cells through a BullMQ queue on Redis (redis://HOST:PORT[/DB]),`,
     `  ${"".padEnd(24)} for \`spurious1d worker\` processes on any machine (see README)`,
@@ -96,11 +100,28 @@ async function loadCheckedResults(file: string, config: StudyConfig): Promise<Ce
   return records as CellResult[];
 }
 
+/** The preset the flags ask for: --quick, or --preset NAME (one of them). */
+function resolvePreset(quick: boolean, preset: unknown): StudyPreset {
+  if (quick && preset !== undefined) throw new UsageError(`--quick: expected no --preset with it, got --preset ${preset}`);
+  if (quick) return "quick";
+  if (preset === undefined) return "default";
+  if (!(STUDY_PRESETS as readonly unknown[]).includes(preset)) {
+    throw new UsageError(`--preset: expected one of ${STUDY_PRESETS.join(", ")}, got ${JSON.stringify(preset)}`);
+  }
+  return preset as StudyPreset;
+}
+
+/** Seconds as "42 s", "12 min" or "3.4 h". */
+function formatDuration(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
 /** Run `spurious1d experiment`. */
 export async function runExperiment(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const values = parseFlags(argv, {
     config: { type: "string" },
     quick: { type: "boolean" },
+    preset: { type: "string" },
     seeds: { type: "string" },
     out: { type: "string" },
     run: { type: "string" },
@@ -111,7 +132,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return log(experimentHelp());
-  const quick = values.quick === true;
+  const preset = resolvePreset(values.quick === true, values.preset);
   const given = values.config ? await readConfigFile(values.config as string) : {};
   const seedsFlag = values.seeds === undefined ? undefined : String(values.seeds);
   if (seedsFlag !== undefined) {
@@ -123,7 +144,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   }
   let config: StudyConfig;
   try {
-    config = resolveStudyConfig(given, quick);
+    config = resolveStudyConfig(given, preset);
   } catch (error) {
     if (error instanceof ConfigError) {
       if (seedsFlag !== undefined && /^seeds(\[|$)/.test(error.path)) {
@@ -147,7 +168,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   // which a local run (under Deno with --allow-read and --allow-write only) must not need.
   const queueModule = queued ? await import("./queue/run_queued.ts") : undefined;
   const queue = queueModule ? await queueModule.resolveQueueFlags(values) : undefined;
-  const run = String(values.run ?? (quick ? "quick" : "default"));
+  const run = String(values.run ?? preset);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(run)) {
     throw new UsageError(
       `--run: expected a name of letters, digits, ".", "_" and "-" (at most 100, not starting with "."), got ${
@@ -174,6 +195,9 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const doneIds = new Set(done.map((r) => r.id));
   const cells = studyCells(config);
   const todo = cells.filter((c) => !doneIds.has(c.id));
+  const cpu = todo.reduce((sum, c) => sum + cellCost(config, c).units, 0) * NS_PER_UNIT / 1e9;
+  log(`study (${preset}): ${todo.length} cells to run, estimated CPU time ${formatDuration(cpu)} on one quiet core ` +
+    `(${formatDuration(cpu / Math.max(1, workers))} wall on ${Math.max(1, workers)} here)`);
   log(
     `study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${
       queue ? `queue workers (${workers} here)` : `${Math.min(workers, todo.length || 1)} worker(s)`
@@ -233,8 +257,8 @@ export async function runReport(argv: readonly string[], log: (line: string) => 
     throw error;
   }
   const results = await loadCheckedResults(join(dir, "results.jsonl"), config);
-  if (!results.some((r) => r.base)) {
-    throw new UsageError(`DIR: expected finished base-strength cells in ${dir}/results.jsonl, got none`);
+  if (!results.some((r) => r.sweeps)) {
+    throw new UsageError(`DIR: expected finished sweep cells (base strength, swept kind) in ${dir}/results.jsonl, got none`);
   }
   log(`wrote ${await writeReport(dir, config, results)}`);
 }

@@ -6,9 +6,14 @@
 // of the response.
 import type { Mnist1dArgs } from "../data/mnist1d_args.ts";
 import { totalExamples } from "../data/mnist1d_args.ts";
-import type { StudyConfig } from "../study/config.ts";
+import { compositionName, type HeldoutComposition, methodParams, type StudyConfig } from "../study/config.ts";
+import type { Cell } from "../study/cells.ts";
+import type { Hyperparameters } from "../methods/types.ts";
 import type { ModelKind } from "../tf/models.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
+
+/** Nanoseconds of one quiet core per unit, as calibrated (the study's CPU estimate uses it). */
+export const NS_PER_UNIT = 1;
 
 /** Units per generated example per position of the stretched template (templateLen + padding HIGH). */
 const GEN_PER_STRETCHED = 20;
@@ -129,43 +134,87 @@ export function trainCost(args: Mnist1dArgs, spurious: boolean, config: TrainCon
 const lastLayer = (iterations: number, rows: number, d: number, perMac = PER_MAC) =>
   iterations * rows * d * 10 * 2 * perMac;
 
-/** /experiment: one study cell (with its sweeps when `base`). */
-export function cellCost(config: StudyConfig, base: boolean): Cost {
+/** Values in a hyperparameter (a grid's length; 1 for one value; `fallback` when absent). */
+const gridLength = (v: number | readonly number[] | undefined, fallback: number) =>
+  v === undefined ? fallback : typeof v === "number" ? 1 : v.length;
+
+/** What a study cell needs to price: its model and whether it is at the base strength and runs the sweeps. */
+export type CellShape = Pick<Cell, "model" | "base" | "sweeps">;
+
+/** /experiment and the study's CPU estimate: one study cell (with its sweeps when it runs them). */
+export function cellCost(config: StudyConfig, cell: CellShape): Cost {
   const args = { templateLen: 12, padding: [36, 60] as const, finalSeqLength: 40 };
   const f = 40;
-  const heldout = Math.ceil(Math.max(...config.heldoutSizes) / 10) * 10;
-  const mainHeldout = Math.min(5000, heldout);
+  const up = (n: number) => Math.ceil(n / 10) * 10;
+  // Held-out draws, as run_cell makes them: one per composition used, as large as its largest use.
+  const draws = new Map<string, number>();
+  const need = (c: HeldoutComposition, n: number) =>
+    draws.set(compositionName(c), Math.max(draws.get(compositionName(c)) ?? 0, up(n)));
+  need(config.heldout, config.heldoutSize);
+  if (cell.sweeps) {
+    for (const c of config.heldoutSweep.compositions) need(c, Math.max(...config.heldoutSweep.sizes));
+    for (const c of config.gammaSweep.arms) need(c, config.heldoutSize);
+  }
+  const heldout = [...draws.values()].reduce((a, b) => a + b, 0);
+  const mainHeldout = up(config.heldoutSize);
   const test = config.testSize;
-  const examples = 5000 + heldout + 5000 + 3 * test + (base ? 5000 : 0);
-  const training = { model: config.model, steps: config.steps, batchSize: 100 };
-  const d = embeddingSize(config.model, f);
+  const examples = 5000 + heldout + 5000 + 3 * test + (cell.sweeps ? 5000 : 0);
+  const training = { model: cell.model, steps: config.steps, batchSize: 100 };
+  const d = embeddingSize(cell.model, f);
   const scoring = (rows: number) => rows * d * 10 * SCORING_PER_MAC;
   const valEval = (evaluations: number) => evaluations * scoring(5000);
-  // Predictions: train, held-out, val, three test sets, each once or twice (embeddings and logits).
+  // Predictions: train, held-out sets, val, three test sets, each once or twice (embeddings and logits).
   const predicted = 2 * (5000 + heldout + 5000 + 3 * test);
   let units = PER_REQUEST + PER_CELL + generationCost(examples, args, true) + trainingCost(training, f, predicted) +
     PER_SCORED_EXAMPLE * 3 * test;
-  // Fits for each C on half the rows (scored on the other half), the refits on all, then val and test scored.
-  const dfrCost = (rows: number) =>
-    config.dfrC.length * (lastLayer(dfrIterations(rows / 2), rows / 2, d, DESCENT_PER_MAC) + scoring(rows)) +
-    config.dfrRefits * lastLayer(dfrIterations(rows), rows, d, DESCENT_PER_MAC) + scoring(5000 + test);
+  // L1 fits for each C on half the rows (scored on the other half), `refits` on all, then val and test scored.
+  const l1Cost = (rows: number, grid: number, refits: number) =>
+    grid * (lastLayer(dfrIterations(rows / 2), rows / 2, d, DESCENT_PER_MAC) + scoring(rows)) +
+    refits * lastLayer(dfrIterations(rows), rows, d, DESCENT_PER_MAC) + scoring(5000 + test);
   const descentCost = (grid: number, steps: number, rows: number) =>
     grid * (lastLayer(steps, rows, d, DESCENT_PER_MAC) + valEval(Math.ceil(steps / 10)));
-  for (const m of config.methods) {
-    if (m === "dfr") units += dfrCost(mainHeldout);
-    else if (m === "dfr-tr") units += dfrCost(4000);
-    else if (m === "afr") units += descentCost(3 * 2, 100, mainHeldout);
-    else if (m === "afr-wg") units += descentCost(3 * 2 * 2, 100, mainHeldout);
-    else if (m === "gdro-ll") units += descentCost(3, 200, mainHeldout) * 2;
-    else if (m === "jtt") units += trainingCost({ ...training, steps: Math.ceil(1.25 * config.steps) }, f, 20_000);
-    else if (m !== "erm") units += trainingCost(training, f, 20_000); // gdro, subg, rwg: one more training
-  }
-  units += lastLayer(PROBE_ITERATIONS, heldout, d, DESCENT_PER_MAC) + scoring(test);
-  if (base) {
-    for (const size of config.heldoutSizes) units += dfrCost(Math.min(size, heldout));
-    units += config.afrGammas.length * descentCost(1, 100, mainHeldout);
+  const methodCost = (name: string, p: Hyperparameters, rows: number): number => {
+    const grid = (key: string, fallback = 1) => gridLength(p[key], fallback);
+    const steps = typeof p.steps === "number" ? p.steps : 100;
+    switch (name) {
+      case "erm":
+        return 0;
+      case "dfr":
+        return l1Cost(rows, grid("C"), typeof p.refits === "number" ? p.refits : 20);
+      case "dfr-tr":
+        return l1Cost(4000, grid("C"), typeof p.refits === "number" ? p.refits : 20);
+      case "afr":
+        return descentCost(grid("gamma") * grid("lambda"), steps, rows);
+      case "afr-wg":
+        return descentCost(grid("gamma") * grid("lambda") * grid("eta"), steps, rows);
+      case "gdro-ll":
+        return descentCost(3, 200, rows) * 2;
+      case "probe":
+        return lastLayer(PROBE_ITERATIONS, rows, d, DESCENT_PER_MAC) + scoring(test);
+      case "cb-llr":
+      case "self":
+      case "evals":
+      case "dpe":
+      case "logit-scale":
+        // Last-layer fits on (part of) the held-out set, a few per grid value: priced as DFR's grid with 5 refits.
+        return l1Cost(rows, Math.max(grid("C", 4), 4), 5);
+      case "jtt":
+        return trainingCost({ ...training, steps: Math.ceil(1.25 * config.steps) }, f, 20_000);
+      default:
+        return trainingCost(training, f, 20_000); // gdro, subg, rwg and any other: one more training
+    }
+  };
+  const names = cell.base ? Object.keys(config.methods) : config.strengthMethods;
+  for (const m of names) units += methodCost(m, methodParams(config, m), mainHeldout);
+  if (cell.sweeps) {
+    const { method, sizes, compositions } = config.heldoutSweep;
+    for (const size of sizes) units += compositions.length * methodCost(method, methodParams(config, method), up(size));
+    const g = config.gammaSweep;
+    const once = { ...methodParams(config, g.method), gamma: 0 };
+    units += g.arms.length * g.gammas.length * methodCost(g.method, once, mainHeldout);
     units += trainingCost(training, f, 2 * test);
   }
-  const responseBytes = 64 * 1024 + 200 * config.methods.length;
+  const responseBytes = 64 * 1024 + 400 * names.length;
   return { units: units + PER_RESPONSE_BYTE * responseBytes, responseBytes };
 }
+

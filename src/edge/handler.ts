@@ -4,18 +4,18 @@
 // a failing body stream is 400, fields are strictly typed with unknown keys rejected (422, naming the
 // field), and the cost model (./cost.ts) prices the work and the response's size first (422).
 import { ConfigError } from "../config/errors.ts";
-import { boolean, finite, integer, noUnknownKeys, record } from "../config/checks.ts";
+import { boolean, finite, integer, noUnknownKeys, oneOf, record } from "../config/checks.ts";
 import { JsonTextError, MAX_JSON_DEPTH, parseJsonText } from "../config/json_text.ts";
 import { type Mnist1dArgs, resolveMnist1dArgs, splitIndex } from "../data/mnist1d_args.ts";
 import { encodeNpy, int64Of } from "../data/npy.ts";
-import { resolveAttributeDraw, resolveSpuriousFeature } from "../data/spurious_config.ts";
+import { resolveAttributeDraw, resolveSpuriousFeature, SPURIOUS_KINDS } from "../data/spurious_config.ts";
 import { tfReady } from "../tf/backend.ts";
 import { checkModelInput, resolveTrainConfig } from "../tf/train_config.ts";
 import { TrainingDiverged } from "../tf/trainer.ts";
-import { disposeModel } from "../tf/models.ts";
+import { disposeModel, MODEL_KINDS } from "../tf/models.ts";
 import { MAX_STUDY_AMPLITUDE, resolveStudyConfig } from "../study/config.ts";
 import { runCell } from "../study/run_cell.ts";
-import { cellId } from "../study/cells.ts";
+import { makeCell } from "../study/cells.ts";
 import { type DataSettings, makeDataset, trainTestRows } from "../pipeline/dataset.ts";
 import { trainModel } from "../pipeline/train_model.ts";
 import { cellCost, type Cost, generateCost, trainCost } from "./cost.ts";
@@ -258,7 +258,7 @@ async function experimentRoute(request: Request, o: Required<HandlerOptions>): P
   const sweeps = body.sweeps === undefined ? false : boolean("sweeps", body.sweeps);
   const config = resolveStudyConfig(section(body, "config", "config"), quick);
   const cell = section(body, "cell", "cell");
-  noUnknownKeys("cell", cell, ["rho", "amplitude", "seed"]);
+  noUnknownKeys("cell", cell, ["model", "kind", "grouping", "rho", "amplitude", "seed"]);
   const rho = cell.rho === undefined ? config.rho : finite("cell.rho", cell.rho, { min: 0, max: 1 });
   const amplitude = cell.amplitude === undefined
     ? config.amplitude
@@ -266,13 +266,25 @@ async function experimentRoute(request: Request, o: Required<HandlerOptions>): P
   const seed = cell.seed === undefined
     ? config.seeds[0]
     : integer("cell.seed", cell.seed, { min: 0, max: 2 ** 32 - 1 });
-  const base = rho === config.rho && amplitude === config.amplitude && sweeps;
-  checkCost(cellCost(config, base), o);
+  const key = {
+    model: cell.model === undefined ? config.models[0] : oneOf("cell.model", cell.model, MODEL_KINDS),
+    kind: cell.kind === undefined ? config.kind : oneOf("cell.kind", cell.kind, SPURIOUS_KINDS),
+    grouping: cell.grouping === undefined
+      ? config.groupings[0]
+      : oneOf("cell.grouping", cell.grouping, ["coarse", "fine"] as const),
+    rho,
+    amplitude,
+    seed,
+  };
+  // `sweeps: false` keeps a base-strength cell to its methods (the sweeps cost several times more).
+  const made = makeCell(config, key);
+  const target = { ...made, sweeps: made.sweeps && sweeps };
+  checkCost(cellCost(config, target), o);
   const tf = await tfReady();
   try {
     return json(
       200,
-      await runCell(tf, config, { id: cellId(rho, amplitude, seed), rho, amplitude, seed, base }),
+      await runCell(tf, config, target),
     );
   } catch (error) {
     if (error instanceof TrainingDiverged) throw new HttpError(422, `cell: ${error.message}`);

@@ -4,7 +4,7 @@
 // here, groups there). C is chosen by the selection protocol (default: the worst accuracy over environments inferred
 // from ERM's errors on validation, class labels only).
 import { DFR_C_GRID, DFR_SCHEMA } from "./dfr.ts";
-import { allRows, classBalancedWeights, fitHeadOnRows, type FittedHead, grid, valTestLogits } from "./balanced_head.ts";
+import { allRows, classBalancedWeights, type FittedHead, grid, HeadFitter, valTestLogits } from "./balanced_head.ts";
 import { resolveSelection, selectedResult } from "./select_run.ts";
 import type { Candidate } from "./selection.ts";
 import type { Method } from "./types.ts";
@@ -24,9 +24,10 @@ export const cbLlr: Method = {
     const candidates: Candidate[] = [];
     const fits: FittedHead[] = [];
     let previous: FittedHead | undefined;
+    const fitter = new HeadFitter(ctx, "heldout");
     // Along the path from strong to weak penalty, each fit starts from the last one.
     for (const C of grid(params.C, DFR_C_GRID).sort((a, b) => a - b)) {
-      const fit = fitHeadOnRows(ctx, "heldout", rows, C, weights, previous?.head);
+      const fit = fitter.fit(rows, C, weights, previous?.head);
       previous = fit;
       fits.push(fit);
       candidates.push({ params: { C }, logits: valTestLogits(ctx, fit) });

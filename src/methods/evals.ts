@@ -5,7 +5,7 @@
 // Here: the last layer is DFR's solver (standardised L1 logistic regression); environments are
 // inferred per class from ERM's errors on the validation set (right vs wrong, 2 per class), a
 // simple stand-in for the paper's environment inference (EIIL). The k grid is ours.
-import { fitHeadOnRows, type FittedHead, grid, valTestLogits } from "./balanced_head.ts";
+import { type FittedHead, grid, HeadFitter, valTestLogits } from "./balanced_head.ts";
 import { ermLogits } from "./context.ts";
 import { resolveSelection, selectedResult } from "./select_run.ts";
 import type { Candidate } from "./selection.ts";
@@ -28,12 +28,13 @@ export const evals: Method = {
     const shares: Record<string, number> = {};
     let iterations = 0;
     let converged = true;
+    const fitter = new HeadFitter(ctx, "heldout");
     for (const k of grid(params.k, [10, 25, 50, 100])) {
       const rows = lossExtremes(loss, held.y, ctx.numClasses, k);
       shares[String(k)] = conflictingShare(held, rows);
       let previous: FittedHead | undefined;
       for (const C of grid(params.C, [1, 0.3, 0.1, 0.03]).sort((a, b) => a - b)) {
-        const fit = fitHeadOnRows(ctx, "heldout", rows, C, undefined, previous?.head);
+        const fit = fitter.fit(rows, C, undefined, previous?.head);
         previous = fit;
         iterations += fit.iterations;
         converged &&= fit.converged;

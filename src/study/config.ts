@@ -140,7 +140,7 @@ export const STUDY_FULL: Readonly<Partial<StudyConfig>> = Object.freeze({
   strengthMethods: ["dfr", "afr", "cb-llr", "probe"],
   groupings: ["coarse", "fine"],
   methods: {
-    dfr: { C: [1, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01], refits: 20 },
+    dfr: {},
     "dfr-tr": {},
     afr: {},
     "afr-wg": {},

@@ -26,25 +26,24 @@ export function cellRecordProblem(
   if (!isObject(record)) return "expected an object";
   const cell = typeof record.id === "string" ? cells.get(record.id) : undefined;
   if (!cell) return `id: expected a cell of this study, got ${JSON.stringify(record.id)?.slice(0, 80)}`;
-  for (const k of ["rho", "amplitude", "seed", "base"] as const) {
+  for (const k of ["model", "kind", "grouping", "rho", "amplitude", "seed", "base", "sweeps"] as const) {
     if (record[k] !== cell[k]) return `${k}: expected ${cell[k]} for cell ${cell.id}`;
   }
+  if (!Array.isArray(record.groups)) return "groups: expected a list of groups";
   if (!isObject(record.erm)) return "erm: expected an object";
   for (const k of ["inDistribution", "absent", "conflicting"]) {
     const p = scoresProblem(record.erm[k], `erm.${k}`);
     if (p) return p;
   }
-  const probe = scoresProblem(record.probe, "probe");
-  if (probe) return probe;
   if (!isObject(record.methods)) return "methods: expected an object";
-  for (const m of config.methods) {
+  for (const m of cell.base ? Object.keys(config.methods) : config.strengthMethods) {
     if (!Object.hasOwn(record.methods, m)) return `methods.${m}: expected the results of ${m}`;
     const p = scoresProblem(record.methods[m], `methods.${m}`);
     if (p) return p;
   }
-  if (cell.base) {
-    if (!Array.isArray(record.heldoutSweep)) return "heldoutSweep: expected a list (a base cell)";
-    if (!Array.isArray(record.gammaSweep)) return "gammaSweep: expected a list (a base cell)";
+  if (cell.sweeps) {
+    if (!Array.isArray(record.heldoutSweep)) return "heldoutSweep: expected a list (a sweep cell)";
+    if (!Array.isArray(record.gammaSweep)) return "gammaSweep: expected a list (a sweep cell)";
     const clean = scoresProblem(record.clean, "clean");
     if (clean) return clean;
   }

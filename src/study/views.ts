@@ -96,7 +96,7 @@ export async function studyViews(c: StudyConfig): Promise<StudyViews> {
   }));
   const conflicting = points.map((p) => !p.aligned);
   return {
-    model: c.model,
+    model: c.models.join(", "),
     kind: c.kind,
     rho: c.rho,
     amplitude: c.amplitude,

@@ -168,10 +168,9 @@ export async function runPlayground(
   try {
     progress(0.8, `running ${method.name}`);
     const ctx = makeContext(tf, { train: trainSplit, heldout, val, test }, training, "coarse", erm);
-    // DFR's grid and refits as in the quick study: the full grid takes a minute in a browser tab.
-    const params = method.name.startsWith("dfr")
-      ? { C: STUDY_QUICK.dfrC!, refits: STUDY_QUICK.dfrRefits! }
-      : method.defaults;
+    // The quick study's hyperparameters where it has them (DFR's full grid takes a minute in a browser tab).
+    const quick = STUDY_QUICK.methods ?? {};
+    const params = Object.hasOwn(quick, method.name) ? { ...method.defaults, ...quick[method.name] } : method.defaults;
     const methodLogits = method.run(ctx, params).logits.test;
     progress(0.95, "scoring");
     const ermLogits = predictLogits(tf, erm, ctx.inputs("test"), SEQ);

@@ -8,18 +8,19 @@ import { type CellResult, runCell } from "../../src/study/run_cell.ts";
 import { runStudy } from "../../src/study/run_study.ts";
 import { tfReady } from "../../src/tf/backend.ts";
 
-// Two strengths x one seed, tiny everywhere: a few seconds.
+// Two strengths x one seed x one model and kind, tiny everywhere: a few seconds.
 const CONFIG = resolveStudyConfig({
+  models: ["mlp"],
+  kinds: ["patch"],
   steps: 30,
   seeds: [3],
   rhos: [0.5, 0.95],
   amplitudes: [1],
-  heldoutSizes: [200],
+  heldoutSize: 200,
+  heldoutSweep: { method: "dfr", sizes: [200], compositions: ["decorrelated"] },
+  gammaSweep: { method: "afr", gammas: [0], arms: ["like-training"] },
   testSize: 500,
-  methods: ["dfr"],
-  afrGammas: [0],
-  dfrC: [0.1],
-  dfrRefits: 1,
+  methods: { dfr: { C: [0.1], refits: 1 } },
 });
 
 // The numbers of a result (its timings differ from run to run).
@@ -40,7 +41,7 @@ test("runStudy runs every cell in order, feeds the sink and the progress callbac
   assert.deepEqual(results.map((r) => r.id), cells.map((c) => c.id));
   assert.deepEqual(sunk, cells.map((c) => c.id), "the sink saw each result once, in order");
   assert.deepEqual(progress, [[0, 2, cells[0].id], [1, 2, cells[1].id], [2, 2, undefined]]);
-  assert.ok(results[0].base && !results[1].base, "the base cell comes first and has the sweeps");
+  assert.ok(results[0].sweeps && !results[1].base, "the base cell comes first and has the sweeps");
   assert.ok(results[0].heldoutSweep && !results[1].heldoutSweep);
 
   // Resuming: the finished base cell is skipped; the other cell gives the same numbers again.
