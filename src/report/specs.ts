@@ -50,7 +50,7 @@ const CONFIG: Json = {
   axisQuantitative: { labelOverlap: "greedy", tickCount: 6 },
   // Flush ends keep x labels inside the plot; on y they would push the end label onto its neighbour.
   axisX: { labelFlush: true },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, orient: "right" },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titleLimit: 400, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
   view: { stroke: "#ddd" },
