@@ -79,7 +79,7 @@ test("report.html in Chromium, scripts off and on: no errors or requests, visibl
   const labels = summary.models.map((m) => m.label);
   assert.ok(labels.length >= 2, `the fixture has several models: ${labels}`);
   t.diagnostic(`report.html: ${(html.length / 1e6).toFixed(2)} MB`);
-  const url = pathToFileURL(resolve(`${out}/r/report.html`)).href;
+  const url = pathToFileURL(resolve(`${out}/report.html`)).href;
   const browser = await launchChromium();
   try {
     for (const scripts of [false, true]) {
