@@ -33,7 +33,7 @@ const pc = (head: string, missing = "no finished cell"): Column => ({ head, best
 /** A column of estimates that are not percentages (counts, ratios) and have no best end. */
 const plain = (head: string, digits: number): Column => ({ head, scale: 1, digits, missing: "no finished cell" });
 /** A column of paired differences in points (no best end: the sign is the finding). */
-const diff = (head: string, missing: string): Column => ({ head, missing });
+const diff = (head: string, missing: string): Column => ({ head, missing, signed: true });
 
 /** The published DFR setting (Kirichenko et al.): seven values of C and twenty refits. */
 const PUBLISHED_DFR = { C: 7, refits: 20 };
@@ -85,7 +85,7 @@ function dfrNote(c: StudyConfig): string {
     `(${PUBLISHED_DFR.C} values and ${PUBLISHED_DFR.refits} refits), to fit the time budget.`;
 }
 
-/** The header paragraph: everything the study ran with. */
+/** The header paragraphs: everything the study ran with (the setting, then the methods and questions). */
 function header(s: StudySummary, interactive: boolean): string {
   const c = s.config;
   const groups = new Map(s.models.map((m) => [m.grouping, m.base.numGroups]));
@@ -101,8 +101,8 @@ function header(s: StudySummary, interactive: boolean): string {
   }; groupings: ${
     esc(c.groupings.map((g) => `${g} (${groups.get(g) ?? "?"} groups)`).join(", "))
   }; test set: ${test} ` +
-    `examples; held-out set: ${c.heldoutSize} examples, ${esc(compositionName(c.heldout))}. ` +
-    `Methods and hyperparameters: ${esc(methods.join("; "))}.${esc(dfrNote(c))} ` +
+    `examples; held-out set: ${c.heldoutSize} examples, ${esc(compositionName(c.heldout))}; ${s.cells} cells.</p>\n` +
+    `<p>Methods and hyperparameters: ${esc(methods.join("; "))}.${esc(dfrNote(c))} ` +
     `Q1 runs ${esc(["erm", ...c.strengthMethods].join(", "))} at rho ${c.rhos.join(", ")} and amplitude ${
       c.amplitudes.join(", ")
     }; Q2 refits ${esc(c.heldoutSweep.method)} on held-out sets of ${c.heldoutSweep.sizes.join(", ")} examples, ${
@@ -110,7 +110,7 @@ function header(s: StudySummary, interactive: boolean): string {
     }; Q3 runs ${esc(c.gammaSweep.method)} at gamma ${c.gammaSweep.gammas.join(", ")} on ${
       esc(c.gammaSweep.arms.map(compositionName).join(" and "))
     } reweighting sets (the first is the published setting); Q4 compares ${esc(c.worstGroupMethods.join(", "))}; ` +
-    `reference: ${esc(c.referenceMethod ?? "none")}. ${s.cells} cells. ` +
+    `reference: ${esc(c.referenceMethod ?? "none")}. ` +
     `Figures of results have one row per model; error bars and bracketed intervals are 95% confidence intervals ` +
     `of the mean over seeds.${
       interactive ? " With scripts on, hovering shows each point's numbers, and the t-SNE panels pan and zoom." : ""
@@ -210,6 +210,12 @@ function kindsSection(s: StudySummary): string {
   ) + conclusions(s, (m) => m.kinds.conclusion);
 }
 
+/** The rho sweep's rows, then the amplitude sweep's without the base strength, which the rho sweep has. */
+function strengthRows(m: ModelSummary): ModelSummary["strength"]["byRho"] {
+  const seen = new Set(m.strength.byRho.map((r) => `${r.rho}|${r.amplitude}`));
+  return [...m.strength.byRho, ...m.strength.byAmplitude.filter((r) => !seen.has(`${r.rho}|${r.amplitude}`))];
+}
+
 function strengthSection(s: StudySummary): string {
   const c = s.config;
   const sweep = perModel(
@@ -217,7 +223,7 @@ function strengthSection(s: StudySummary): string {
     "worst-group accuracy (feature absent) at each strength",
     () => [{ head: "rho" }, { head: "amplitude" }, pc("ERM WGA %"), ...c.strengthMethods.map((m) => pc(`${m} WGA %`))],
     (m) =>
-      [...m.strength.byRho, ...m.strength.byAmplitude].map((r) => [
+      strengthRows(m).map((r) => [
         r.rho,
         r.amplitude,
         r.erm,

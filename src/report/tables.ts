@@ -15,6 +15,8 @@ export interface Column {
   readonly scale?: number;
   /** Estimates: decimals shown (1 by default). */
   readonly digits?: number;
+  /** Differences: a positive mean shows its "+". */
+  readonly signed?: boolean;
 }
 
 /** A cell: text, a number, an estimate over seeds, or null (missing: a dash with the column's reason). */
@@ -50,10 +52,13 @@ export function table(columns: readonly Column[], rows: readonly (readonly Cell[
   const body = rows.map((r) =>
     `<tr>${
       r.map((v, j) => {
-        const text = v === null ? null : isStat(v) ? percentText(v, columns[j].scale, columns[j].digits) : String(v);
+        const col = columns[j];
+        const stat = isStat(v) ? percentText(v, col.scale, col.digits) : null;
+        const sign = col.signed && stat !== null && isStat(v) && v.mean > 0 ? "+" : "";
+        const text = v === null ? null : isStat(v) ? (stat === null ? null : sign + stat) : String(v);
         const numeric = typeof v !== "string";
         if (text === null || text === "" || text === "NaN") {
-          const why = columns[j].missing ?? "no value";
+          const why = col.missing ?? "no value";
           return `<td class="missing" title="${esc(why)}">– <span class="why">(${esc(why)})</span></td>`;
         }
         const best = Number.isFinite(bestOf[j]) && valueOf(v) === bestOf[j];

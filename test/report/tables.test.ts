@@ -74,6 +74,17 @@ test("the report's tables have no empty header or cell; each names its model and
   }
   const labels = s.models.map((m) => m.label).join(", ");
   assert.ok(tables.at(-1)!.startsWith(`<table><caption>${labels}, ${s.config.kind} feature: where the models`));
+  // Q1's table lists each strength once (the base strength is in both sweeps).
+  const strengths = tables.find((t) => t.includes("at each strength"))!;
+  const rows = [...strengths.matchAll(/<tr><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td>/g)].map((m) =>
+    `${m[1]}|${m[2]}`
+  );
+  assert.equal(rows.length, s.config.rhos.length + s.config.amplitudes.length - 1);
+  assert.equal(new Set(rows).size, rows.length, `${rows}`);
+  // Q4's differences carry their sign.
+  const q4 = tables.find((t) => t.includes("more attention to the worst group"))!;
+  const d = s.models[0].worstGroup.rows.find((r) => r.difference && r.difference.mean > 0)!.difference!;
+  assert.ok(q4.includes(`>+${(100 * d.mean).toFixed(1)} [`), "a positive difference shows its +");
   assert.doesNotMatch(html, /<script/, "without the vega builds, the page has no scripts");
 });
 
@@ -99,12 +110,13 @@ test("oracle-test is a reference column, last, never a result", () => {
 
 test("the header lists models, kinds, seeds, groupings, held-out set, methods with hyperparameters and cells", () => {
   const s = fakeSummary();
-  const header = page(s).match(/<h1>.*?<\/h1>\s*<p>(.*?)<\/p>/s)![1];
+  const header = page(s).match(/<\/h1>(.*?)<h2>/s)![1];
   for (const part of ["Models: mlp, cnn", "patch, frequency, offset", "seeds: 0, 1, 2", "coarse (20 groups)"]) {
     assert.ok(header.includes(part), part);
   }
   assert.ok(header.includes(`held-out set: ${s.config.heldoutSize} examples, decorrelated`));
   assert.ok(header.includes("dfr (C 1, 0.3, 0.1, 0.03; refits 5"), "DFR's grid and refits");
+  assert.equal((header.match(/<p>/g) ?? []).length, 2, "two paragraphs: the setting, the methods and questions");
   assert.match(header, /fewer than published \(7 values and 20 refits\)/);
   assert.ok(header.includes(`${s.cells} cells`));
   // The published setting: no such note.
