@@ -181,3 +181,13 @@ test("every figure compiles and renders to SVG with axes and a legend; the same 
     figures.map((f) => sha256(new TextEncoder().encode(f.svg))),
   );
 });
+
+test("a one-model, one-seed study with DFR only renders every figure, with no interval to draw", async () => {
+  const s = fakeSummary({ models: ["mlp"], seeds: [0], methods: ["dfr"] });
+  const figures = await buildFigures(s, fakeViews(s.config, 50));
+  assert.deepEqual(figures.map((f) => f.name), FIGURE_NAMES);
+  for (const f of figures.filter((x) => RESULT_FIGURES.includes(x.name))) {
+    const rows = ((f.spec as unknown as Json).data as Json).values as Json[];
+    assert.ok(rows.every((r) => r.lo === null && r.hi === null && r.model === "mlp"), `${f.name}: no interval`);
+  }
+});
