@@ -1,8 +1,9 @@
 // Every colour of the report, in one place. A method keeps its colour in every figure: colours are
-// assigned by the method's place in the study's list (ERM first, the probe last), and a figure that
-// shows only some methods still gives each the colour it has everywhere else.
+// assigned by the method's place in the study's list (ERM first, the clean model last), and a figure
+// that shows only some methods still gives each the colour it has everywhere else.
 
-/** Method colours (Tableau 10, vega's default), in assignment order. */
+/** Method colours in assignment order: Tableau 10 (vega's default), then ten more from Tableau 20 (skipping those
+ * too close to the first ten), so the full study's methods, ERM and the clean model each get their own. */
 const METHOD_COLOURS = [
   "#4c78a8",
   "#f58518",
@@ -14,10 +15,18 @@ const METHOD_COLOURS = [
   "#9d755d",
   "#ff9da6",
   "#bab0ac",
+  "#9ecae9",
+  "#ffbf79",
+  "#88d27a",
+  "#b79a20",
+  "#439894",
+  "#79706e",
+  "#d67195",
+  "#d6a5c9",
+  "#d8b5a5",
+  "#2f4b7c",
 ];
 
-/** The name the report gives the linear probe fitted to ERM's features. */
-export const PROBE = "linear probe";
 /** The name the report gives the model trained without the feature. */
 export const CLEAN_MODEL = "clean model";
 
@@ -40,9 +49,9 @@ export const NEUTRAL = {
 /** The vega scheme for the ten digit labels of the t-SNE panels (not method colours: a legend names them). */
 export const DIGIT_SCHEME = "category10";
 
-/** Every method the report can show, in colour order: ERM, the study's methods, the probe, the clean model. */
+/** Every method the report can show, in colour order: ERM, the study's methods, the clean model. */
 export function methodOrder(methods: readonly string[]): string[] {
-  return ["erm", ...methods.filter((m) => m !== "erm"), PROBE, CLEAN_MODEL];
+  return ["erm", ...methods.filter((m) => m !== "erm"), CLEAN_MODEL];
 }
 
 /** A vega-lite colour scale giving each of `shown` its report-wide colour. */

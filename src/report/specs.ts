@@ -1,11 +1,13 @@
 // The report's figures as vega-lite specs, from the study's summary and data views. Every chart of
-// results facets by `model` (one row per model), names the model and the feature in its title, draws
-// 95% confidence intervals as error bars, and colours methods from the one palette.
+// results facets by `model` (one row per model summary, in the summary's order), names the models and
+// the feature kind in its title, draws 95% confidence intervals as error bars, and colours methods
+// from the one palette.
 import type { TopLevelSpec } from "vega-lite";
-import type { Stat, StudySummary } from "../study/analysis.ts";
+import type { ModelSummary, Stat, StudySummary } from "../study/analysis.ts";
+import { compositionName, type StudyConfig } from "../study/config.ts";
 import type { StudyViews } from "../study/views.ts";
 import { ci95 } from "./interval.ts";
-import { agreementScale, CLEAN_MODEL, DIGIT_SCHEME, methodScale, NEUTRAL, PROBE } from "./palette.ts";
+import { agreementScale, CLEAN_MODEL, DIGIT_SCHEME, methodScale, NEUTRAL } from "./palette.ts";
 
 /** A figure before rendering: file name, caption, vega-lite spec. */
 export interface FigureSpec {
@@ -48,7 +50,7 @@ const CONFIG: Json = {
   axisQuantitative: { labelOverlap: "greedy", tickCount: 6 },
   // Flush ends keep x labels inside the plot; on y they would push the end label onto its neighbour.
   axisX: { labelFlush: true },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, orient: "right" },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titleLimit: 400, orient: "right" },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start", subtitleColor: "#555" },
   view: { stroke: "#ddd" },
@@ -56,7 +58,14 @@ const CONFIG: Json = {
 
 const PERCENT_AXIS = { scale: { domain: [0, 100], nice: true }, axis: { tickCount: 5 } };
 
-const MODEL_ROW = { field: "model", type: "nominal", title: "model", header: { labelAngle: 0, labelAlign: "left" } };
+/** The row facet of every result figure: one row per model, in the summary's order. */
+const modelRow = (labels: readonly string[]): Json => ({
+  field: "model",
+  type: "nominal",
+  title: "model",
+  sort: [...labels],
+  header: { labelAngle: 0, labelAlign: "left" },
+});
 
 function top(title: string, subtitle: string, values: readonly object[], body: Json): TopLevelSpec {
   return {
@@ -99,6 +108,7 @@ function ciLayer(x: Json, colour: Json, extra: Json = {}): Json {
  */
 function barFacets(
   o: {
+    models: readonly string[];
     category: Json;
     colour: Json;
     valueTitle: string;
@@ -109,7 +119,7 @@ function barFacets(
   const x = { field: "mean", type: "quantitative", title: o.valueTitle, ...PERCENT_AXIS };
   return {
     facet: {
-      row: MODEL_ROW,
+      row: modelRow(o.models),
       column: { field: "measure", type: "nominal", title: null, sort: [...new Set(o.rows.map((r) => r.measure))] },
     },
     spec: {
@@ -132,17 +142,27 @@ function barFacets(
   };
 }
 
-/** Lines with points and CI bars over a quantitative x, coloured by method, one row per model. */
+/** Lines with points and CI bars over a quantitative x, coloured by method, one row per model (and optionally one
+ * column per value of `column`'s field). */
 function lineFacets(
-  o: { x: Json; colour: Json; yTitle: string; rows: readonly StatFields[]; dash?: Json; extraTip?: Json[] },
+  o: {
+    models: readonly string[];
+    x: Json;
+    colour: Json;
+    yTitle: string;
+    rows: readonly StatFields[];
+    dash?: Json;
+    extraTip?: Json[];
+    column?: Json;
+  },
 ): Json {
   const y = { field: "mean", type: "quantitative", title: o.yTitle, ...PERCENT_AXIS };
   const dash = o.dash ? { strokeDash: o.dash } : {};
   const detail = o.dash ? { detail: { field: o.dash.field as string } } : {};
   return {
-    facet: { row: MODEL_ROW },
+    facet: { row: modelRow(o.models), ...(o.column ? { column: o.column } : {}) },
     spec: {
-      width: 640,
+      width: o.column ? 380 : 640,
       height: 300,
       layer: [
         ...(hasCi(o.rows) ? [ciLayer(o.x, o.colour, detail)] : []),
@@ -161,18 +181,17 @@ function lineFacets(
   };
 }
 
-// The methods a report colours: the study's, then DFR and AFR, which its sweeps run whatever the list says,
+// The methods a report colours: the study's, then the sweeps' methods, which run whatever the list says,
 // so each keeps one colour in every figure of the report.
-const reportMethods = (methods: readonly string[]) => [
-  ...methods,
-  ...["dfr", "afr"].filter((m) => !methods.includes(m)),
+const reportMethods = (c: StudyConfig) => [
+  ...new Set([...Object.keys(c.methods), c.heldoutSweep.method, c.gammaSweep.method]),
 ];
 
-const methodColour = (methods: readonly string[], shown: readonly string[]) => ({
+const methodColour = (c: StudyConfig, shown: readonly string[]) => ({
   field: "method",
   type: "nominal",
   title: "method",
-  scale: methodScale(reportMethods(methods), shown),
+  scale: methodScale(reportMethods(c), shown),
   sort: [...shown],
 });
 
@@ -181,7 +200,6 @@ function dataFigures(v: StudyViews): FigureSpec[] {
   const exampleName = (e: StudyViews["examples"][number]) => `#${e.index}: label ${e.label}, attribute ${e.attribute}`;
   const seqRows = v.examples.flatMap((e) =>
     e.values.map((value, t) => ({
-      model: v.model,
       example: exampleName(e),
       variant: e.variant,
       t,
@@ -241,7 +259,6 @@ function dataFigures(v: StudyViews): FigureSpec[] {
   );
   const tsneRows = ["clean", "spurious"].flatMap((embedding) =>
     ordered.map((p) => ({
-      model: v.model,
       embedding: embedding === "clean" ? "clean training set" : `with the ${v.kind} feature`,
       index: p.index,
       label: p.label,
@@ -306,74 +323,97 @@ function dataFigures(v: StudyViews): FigureSpec[] {
   return [examples, tsneLabels, tsneAgreement];
 }
 
+/** Tick values for the group-label axis (symmetric log with constant `constant`): 0, then powers of ten from the
+ * constant up to the first that reaches max. */
+export function labelTicks(constant: number, max: number): number[] {
+  const ticks = [0];
+  for (let t = constant; ticks.at(-1)! < max; t *= 10) ticks.push(t);
+  return ticks;
+}
+
 /** Every figure's vega-lite spec. */
 export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
   const c = s.config;
-  const model = c.model;
-  const setting = `${model}, ${c.kind} feature, rho ${c.rho}, amplitude ${c.amplitude}`;
+  const models = s.models.map((m) => m.label);
+  const who = `${models.join(", ")}; ${c.kind} feature`;
+  const setting = `${c.kind} feature, rho ${c.rho}, amplitude ${c.amplitude}`;
   const seeds = `${c.seeds.length} seed(s)`;
   const ciNote = c.seeds.length > 1
     ? `Error bars: 95% confidence intervals of the mean over ${seeds} (Student's t).`
     : "One seed: no confidence interval to draw.";
-  const order = ["erm", ...c.methods, PROBE];
+  const order = ["erm", ...Object.keys(c.methods)];
   const METRICS = ["average accuracy", "worst-group accuracy"] as const;
+  // Rows of every model, each tagged with its label (the row facet's field).
+  const perModel = <T extends object>(f: (m: ModelSummary) => T[]) =>
+    s.models.flatMap((m) => f(m).map((r) => ({ model: m.label, ...r })));
+  const measureOf = (r: { accuracy: Stat; worstGroupAccuracy: Stat }, measure: (typeof METRICS)[number]) =>
+    measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy;
+  const methodY = (sort: readonly string[]) => ({ field: "method", type: "nominal", title: null, sort: [...sort] });
 
   // b. ERM on spurious data.
-  const ermSets = [
-    ["in-distribution", s.base.erm.inDistribution, "erm"],
-    ["feature absent", s.base.erm.absent, "erm"],
-    ["feature conflicting", s.base.erm.conflicting, "erm"],
-    ["clean model, feature absent", s.base.clean, CLEAN_MODEL],
-  ] as const;
-  const ermRows = METRICS.flatMap((measure) =>
-    ermSets.map(([testSet, r, method]) => ({
-      model,
-      measure,
-      testSet,
-      method,
-      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
-    }))
+  const ermSets = (m: ModelSummary) =>
+    [
+      ["in-distribution", m.base.erm.inDistribution, "erm"],
+      ["feature absent", m.base.erm.absent, "erm"],
+      ["feature conflicting", m.base.erm.conflicting, "erm"],
+      ["clean model, feature absent", m.base.clean, CLEAN_MODEL],
+    ] as const;
+  const ermRows = perModel((m) =>
+    METRICS.flatMap((measure) =>
+      ermSets(m).map(([testSet, r, method]) => ({ measure, testSet, method, ...pct(measureOf(r, measure)) }))
+    )
   );
 
   // c. Every method, three measures.
-  const byMethod = (m: string) => m === "erm" ? s.base.erm.absent : m === PROBE ? s.base.probe : s.base.methods[m];
-  const methodRows = (["average accuracy", "worst-group accuracy", "worst-class accuracy"] as const).flatMap((
-    measure,
-  ) =>
-    order.map((method) => {
-      const r = byMethod(method);
-      const st = measure === "average accuracy"
-        ? r.accuracy
-        : measure === "worst-group accuracy"
-        ? r.worstGroupAccuracy
-        : r.worstClassAccuracy;
-      return { model, measure, method, ...pct(st) };
-    })
+  const MEASURES3 = ["average accuracy", "worst-group accuracy", "worst-class accuracy"] as const;
+  const methodRows = perModel((m) =>
+    MEASURES3.flatMap((measure) =>
+      order.map((method) => {
+        const r = method === "erm" ? m.base.erm.absent : m.base.methods[method];
+        const st = measure === "worst-class accuracy" ? r.worstClassAccuracy : measureOf(r, measure);
+        return { measure, method, ...pct(st) };
+      })
+    )
   );
 
-  // d. Strength sweeps.
-  const strengthRows = (rows: StudySummary["strength"]["byRho"], key: "rho" | "amplitude") =>
-    rows.flatMap((r) => [
-      { model, method: "erm", x: r[key], ...pct(r.erm) },
-      ...c.methods.map((m) => ({ model, method: m, x: r[key], ...pct(r.methods[m]) })),
-      { model, method: PROBE, x: r[key], ...pct(r.probe) },
-    ]);
+  // c2. Feature kinds at the base strength: worst-group accuracy of ERM and every method, per kind.
+  const kindRows = perModel((m) =>
+    m.kinds.rows.flatMap((r) =>
+      order.map((method) => ({
+        measure: `${r.kind} feature`,
+        method,
+        ...pct(method === "erm" ? r.erm : r.methods[method]),
+      }))
+    )
+  );
+
+  // d. Strength sweeps: ERM and the strength methods.
+  const shownStrength = ["erm", ...c.strengthMethods];
+  const strengthRows = (key: "rho" | "amplitude") =>
+    perModel((m) =>
+      (key === "rho" ? m.strength.byRho : m.strength.byAmplitude).flatMap((r) => [
+        { method: "erm", x: r[key], ...pct(r.erm) },
+        ...c.strengthMethods.map((method) => ({ method, x: r[key], ...pct(r.methods[method]) })),
+      ])
+    );
   const strength = (title: string, rows: readonly StatFields[]) =>
     lineFacets({
+      models,
       rows,
       x: { field: "x", type: "quantitative", title, scale: { zero: false, nice: true } },
-      colour: methodColour(c.methods, order),
+      colour: methodColour(c, shownStrength),
       yTitle: "worst-group accuracy (%)",
     });
 
-  // e. Held-out size.
-  const heldRows = s.heldout.rows.flatMap((r) =>
-    METRICS.map((measure) => ({
-      model,
-      method: "dfr",
-      measure,
+  // e. Held-out size, one line per composition.
+  const sweep = c.heldoutSweep.method;
+  const compositions = [...new Set(s.models.flatMap((m) => m.heldout.rows.map((r) => r.composition)))];
+  const heldRows = perModel((m) =>
+    m.heldout.rows.map((r) => ({
+      method: m.heldout.method,
+      composition: r.composition,
       size: r.size,
-      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
+      ...pct(r.worstGroupAccuracy),
     }))
   );
   // The line's filled points would make vega-lite draw the dash legend's symbols without a stroke.
@@ -382,46 +422,70 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
     symbolSize: 500,
     encode: { symbols: { update: { stroke: { value: "#333" }, strokeWidth: { value: 2 } } } },
   };
+  const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4]];
   const dashScale = (domain: readonly string[]) => ({
     domain: [...domain],
-    range: [[1, 0], [6, 3], [2, 2]].slice(0, domain.length),
+    range: domain.map((_, i) => DASHES[i % DASHES.length]),
   });
 
-  // f. AFR's gamma sweep.
+  // e2. Worst-group accuracy against the number of group labels read.
+  const labelRows = perModel((m) =>
+    m.labels.rows.map((r) => ({ method: r.method, labels: r.groupLabels, ...pct(r.worstGroupAccuracy) }))
+  );
+  const labelled = labelRows.filter((r) => r.labels > 0).map((r) => r.labels);
+  // The constant is the smallest labelled size's power of ten: 0 and the smallest size sit a tick apart.
+  const labelConstant = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...labelled))));
+  const labelAxis = labelTicks(labelConstant, Math.max(1, ...labelled));
+  const labelMethods = order.filter((m) => labelRows.some((r) => r.method === m));
+
+  // f. The gamma sweep on each reweighting set (arm); the first arm is the published one.
+  const armName = (arm: string, i: number) => (i === 0 ? `${arm} (published)` : arm);
+  const arms = (s.models[0]?.reweighting.arms ?? []).map((a, i) => armName(a.arm, i));
+  const armColumn = { field: "arm", type: "nominal", title: null, sort: arms };
   const QUANTITIES = ["worst-group accuracy", "weight on conflicting examples", "effective sample size / set size"];
-  const gammaRows = s.reweighting.gammaRows.flatMap((r) => [
-    { model, method: "afr", quantity: QUANTITIES[0], gamma: r.gamma, ...pct(r.worstGroupAccuracy) },
-    { model, method: "afr", quantity: QUANTITIES[1], gamma: r.gamma, ...pct(r.conflictingWeight) },
-    {
-      model,
-      method: "afr",
-      quantity: QUANTITIES[2],
-      gamma: r.gamma,
-      ...pct(r.effectiveSampleSize, 100 / s.reweighting.reweightingSetSize),
-    },
-  ]);
-  const gammaTicks = symlogTicks(Math.max(0, ...s.reweighting.gammaRows.map((r) => r.gamma)));
-  const confRows = [
-    { model, measure: "mean p(true label)", agreement: "aligned", ...pct(s.reweighting.confidenceAligned) },
-    { model, measure: "mean p(true label)", agreement: "conflicting", ...pct(s.reweighting.confidenceConflicting) },
-  ];
+  const gammaRows = perModel((m) =>
+    m.reweighting.arms.flatMap((a, i) =>
+      a.gammaRows.flatMap((r) => [
+        {
+          method: m.reweighting.method,
+          arm: armName(a.arm, i),
+          quantity: QUANTITIES[0],
+          gamma: r.gamma,
+          ...pct(r.worstGroupAccuracy),
+        },
+        {
+          method: m.reweighting.method,
+          arm: armName(a.arm, i),
+          quantity: QUANTITIES[1],
+          gamma: r.gamma,
+          ...pct(r.conflictingWeight),
+        },
+        {
+          method: m.reweighting.method,
+          arm: armName(a.arm, i),
+          quantity: QUANTITIES[2],
+          gamma: r.gamma,
+          ...pct(r.effectiveSampleSize, 100 / a.reweightingSetSize),
+        },
+      ])
+    )
+  );
+  const gammaTicks = symlogTicks(Math.max(0, ...c.gammaSweep.gammas));
+  const confRows = perModel((m) =>
+    m.reweighting.arms.flatMap((a, i) => [
+      { measure: armName(a.arm, i), agreement: "aligned", ...pct(a.confidenceAligned) },
+      { measure: armName(a.arm, i), agreement: "conflicting", ...pct(a.confidenceConflicting) },
+    ])
+  );
 
   // g. Worst-group attention.
-  const q4 = s.worstGroup.rows.map((r) => r.method);
-  const q4Rows = METRICS.flatMap((measure) =>
-    s.worstGroup.rows.map((r) => ({
-      model,
-      measure,
-      method: r.method,
-      ...pct(measure === "average accuracy" ? r.accuracy : r.worstGroupAccuracy),
-    }))
+  const q4 = c.worstGroupMethods;
+  const q4Rows = perModel((m) =>
+    METRICS.flatMap((measure) =>
+      m.worstGroup.rows.map((r) => ({ measure, method: r.method, ...pct(measureOf(r, measure)) }))
+    )
   );
-  const methodX = (sort: readonly string[]) => ({
-    field: "method",
-    type: "nominal",
-    title: null,
-    sort: [...sort],
-  });
+  const reweighting = c.gammaSweep.method;
 
   return [
     ...dataFigures(views),
@@ -430,18 +494,19 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
       caption: "ERM's test accuracy and worst-group accuracy when the test data is drawn like the training data, " +
         `lacks the feature, or contradicts it; and a model trained without the feature, tested without it. ${ciNote}`,
       spec: top(
-        `ERM on spurious data (${model})`,
+        `ERM on spurious data (${who})`,
         setting,
         ermRows,
         barFacets({
+          models,
           rows: ermRows,
           category: {
             field: "testSet",
             type: "nominal",
             title: "test set",
-            sort: ermSets.map((e) => e[0]),
+            sort: ermSets(s.models[0]).map((e) => e[0]),
           },
-          colour: methodColour(c.methods, ["erm", CLEAN_MODEL]),
+          colour: methodColour(c, ["erm", CLEAN_MODEL]),
           valueTitle: "accuracy (%)",
           width: 260,
         }),
@@ -450,16 +515,35 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
     {
       name: "c_methods",
       caption: `Every method on the test set without the feature: average, worst-group and worst-class accuracy ` +
-        `(${seeds}). ${ciNote}`,
+        `(${seeds}; each method's default selection). ${ciNote}`,
       spec: top(
-        `Methods vs ERM, feature absent (${model})`,
+        `Methods vs ERM, feature absent (${who})`,
         setting,
         methodRows,
         barFacets({
+          models,
           rows: methodRows,
-          category: methodX(order),
-          colour: methodColour(c.methods, order),
+          category: methodY(order),
+          colour: methodColour(c, order),
           valueTitle: "accuracy (%)",
+          width: 200,
+        }),
+      ),
+    },
+    {
+      name: "c2_kinds",
+      caption: `Worst-group accuracy (feature absent) of ERM and every method with each feature kind at the base ` +
+        `strength (rho ${c.rho}, amplitude ${c.amplitude}). ${ciNote}`,
+      spec: top(
+        `Feature kinds at the base strength (${models.join(", ")}; ${c.kinds.join(", ")} features)`,
+        `rho ${c.rho}, amplitude ${c.amplitude}`,
+        kindRows,
+        barFacets({
+          models,
+          rows: kindRows,
+          category: methodY(order),
+          colour: methodColour(c, order),
+          valueTitle: "worst-group accuracy (%)",
           width: 200,
         }),
       ),
@@ -468,31 +552,32 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
       name: "d1_strength_rho",
       caption: `Q1: worst-group accuracy (feature absent) as rho grows, amplitude ${c.amplitude}. ${ciNote}`,
       spec: top(
-        `Worst-group accuracy vs rho (${model}, ${c.kind})`,
+        `Worst-group accuracy vs rho (${who})`,
         `amplitude ${c.amplitude}`,
-        strengthRows(s.strength.byRho, "rho"),
-        strength("rho = P(attribute = label) in training", strengthRows(s.strength.byRho, "rho")),
+        strengthRows("rho"),
+        strength("rho = P(attribute = label) in training", strengthRows("rho")),
       ),
     },
     {
       name: "d2_strength_amplitude",
       caption: `Q1: worst-group accuracy (feature absent) as the amplitude grows, rho ${c.rho}. ${ciNote}`,
       spec: top(
-        `Worst-group accuracy vs amplitude (${model}, ${c.kind})`,
+        `Worst-group accuracy vs amplitude (${who})`,
         `rho ${c.rho}`,
-        strengthRows(s.strength.byAmplitude, "amplitude"),
-        strength("amplitude (in units of the data's std)", strengthRows(s.strength.byAmplitude, "amplitude")),
+        strengthRows("amplitude"),
+        strength("amplitude (in units of the data's std)", strengthRows("amplitude")),
       ),
     },
     {
       name: "e_heldout_size",
-      caption: `Q2: DFR's worst-group and average accuracy against the size of the group-labelled held-out set ` +
-        `(log scale). ${ciNote}`,
+      caption: `Q2: ${sweep}'s worst-group accuracy against the size of its group-labelled held-out set (log scale), ` +
+        `one line per composition of that set. ${ciNote}`,
       spec: top(
-        `DFR vs held-out size (${model}, ${c.kind})`,
+        `${sweep} vs held-out size and composition (${who})`,
         setting,
         heldRows,
         lineFacets({
+          models,
           rows: heldRows,
           x: {
             field: "size",
@@ -500,30 +585,59 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
             title: "held-out examples (log scale)",
             scale: { type: "log", nice: false },
           },
-          colour: methodColour(c.methods, ["dfr"]),
+          colour: methodColour(c, [sweep]),
           dash: {
-            field: "measure",
+            field: "composition",
             type: "nominal",
-            title: "measure",
-            scale: dashScale(METRICS),
-            sort: [...METRICS],
+            title: "held-out composition",
+            scale: dashScale(compositions),
+            sort: compositions,
             legend: dashLegend,
           },
-          yTitle: "accuracy (%)",
-          extraTip: [{ field: "measure" }],
+          yTitle: "worst-group accuracy (%)",
+          extraTip: [{ field: "composition" }],
+        }),
+      ),
+    },
+    {
+      name: "e2_group_labels",
+      caption: `Q2: worst-group accuracy against the number of group labels a method reads: methods that read none ` +
+        `(by their default selection) at 0, ${sweep} at each size of a ${
+          compositionName(c.heldout)
+        } held-out set (symmetric log scale, so 0 has a place). ${ciNote}`,
+      spec: top(
+        `Worst-group accuracy vs group labels (${who})`,
+        setting,
+        labelRows,
+        lineFacets({
+          models,
+          rows: labelRows,
+          x: {
+            field: "labels",
+            type: "quantitative",
+            title: "group-labelled examples (symmetric log scale)",
+            // Padding keeps the label-free methods' points at 0 clear of the axis.
+            scale: { type: "symlog", constant: labelConstant, domain: [0, labelAxis.at(-1)], padding: 12 },
+            axis: { values: labelAxis, format: "d" },
+          },
+          colour: methodColour(c, labelMethods),
+          yTitle: "worst-group accuracy (%)",
         }),
       ),
     },
     {
       name: "f1_afr_gamma",
-      caption: "Q3: AFR's worst-group accuracy, the share of the weight on conflicting examples and the effective " +
-        `sample size as gamma grows (lambda 0; symmetric log scale, so gamma 0 has a place). ${ciNote}`,
+      caption: `Q3: ${reweighting}'s worst-group accuracy, the share of the weight on conflicting examples and the ` +
+        `effective sample size as gamma grows, on each reweighting set (the first, marked published, is the ` +
+        `setting ${reweighting} was published with; symmetric log scale, so gamma 0 has a place). ${ciNote}`,
       spec: top(
-        `AFR: gamma sweep (${model}, ${c.kind})`,
+        `${reweighting}: gamma sweep per reweighting set (${who})`,
         setting,
         gammaRows,
         lineFacets({
+          models,
           rows: gammaRows,
+          column: armColumn,
           x: {
             field: "gamma",
             type: "quantitative",
@@ -531,7 +645,7 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
             scale: { type: "symlog", constant: 1, domain: [0, gammaTicks.at(-1)] },
             axis: { values: gammaTicks, format: "d" },
           },
-          colour: methodColour(c.methods, ["afr"]),
+          colour: methodColour(c, [reweighting]),
           dash: {
             field: "quantity",
             type: "nominal",
@@ -541,19 +655,20 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
             legend: dashLegend,
           },
           yTitle: "%",
-          extraTip: [{ field: "quantity" }],
+          extraTip: [{ field: "arm" }, { field: "quantity" }],
         }),
       ),
     },
     {
       name: "f2_afr_confidence",
-      caption: "Q3: ERM's mean probability of the true label on held-out examples whose attribute agrees with the " +
-        `label or conflicts with it. ${ciNote}`,
+      caption: "Q3: ERM's mean probability of the true label on each reweighting set's examples whose attribute " +
+        `agrees with the label or conflicts with it (the first set is the published one). ${ciNote}`,
       spec: top(
-        `ERM's confidence on AFR's reweighting set (${model})`,
+        `ERM's confidence on ${reweighting}'s reweighting sets (${who})`,
         setting,
         confRows,
         barFacets({
+          models,
           rows: confRows,
           category: {
             field: "agreement",
@@ -569,15 +684,16 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
     },
     {
       name: "g_worst_group",
-      caption: `Q4: methods that give more weight to the currently worst group, against AFR and DFR. ${ciNote}`,
+      caption: `Q4: methods that give more weight to the currently worst group, against ${q4[0] ?? "–"}. ${ciNote}`,
       spec: top(
-        `More attention to the worst group? (${model}, ${c.kind})`,
+        `More attention to the worst group? (${who})`,
         setting,
         q4Rows,
         barFacets({
+          models,
           rows: q4Rows,
-          category: methodX(q4),
-          colour: methodColour(c.methods, q4),
+          category: methodY(q4),
+          colour: methodColour(c, q4),
           valueTitle: "accuracy (%)",
           width: 260,
         }),

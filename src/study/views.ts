@@ -32,9 +32,8 @@ export interface TsnePoint {
   readonly spurious: readonly [number, number];
 }
 
-/** The data views of one study (one model). */
+/** The data views of one study: the data only, the same for every model. */
 export interface StudyViews {
-  readonly model: string;
   readonly kind: string;
   readonly rho: number;
   readonly amplitude: number;
@@ -96,7 +95,6 @@ export async function studyViews(c: StudyConfig): Promise<StudyViews> {
   }));
   const conflicting = points.map((p) => !p.aligned);
   return {
-    model: c.models.join(", "),
     kind: c.kind,
     rho: c.rho,
     amplitude: c.amplitude,

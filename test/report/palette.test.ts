@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { methodScale } from "../../src/report/palette.ts";
 import { figureSpecs } from "../../src/report/specs.ts";
 import { fakeSummary, fakeViews } from "./fixture.ts";
+import { STUDY_FULL } from "../../src/study/config.ts";
 
 test("methodScale: listed methods keep their colour in any subset; an unlisted one gets a colour, not a crash", () => {
   const all = methodScale(["dfr", "afr"], ["erm", "dfr", "afr"]);
@@ -34,4 +35,11 @@ test("a study that lists only DFR still colours the gamma sweep's AFR, the same 
   walk(specs);
   assert.ok(colours.has("afr"), "some figure shows AFR");
   for (const [method, set] of colours) assert.equal(set.size, 1, `${method} has one colour, got ${[...set]}`);
+});
+
+test("the full study's methods, ERM and the clean model each get a colour of their own", () => {
+  const methods = Object.keys(STUDY_FULL.methods!);
+  const shown = ["erm", ...methods, "clean model"];
+  const scale = methodScale(methods, shown);
+  assert.equal(new Set(scale.range).size, shown.length, `${shown.length} methods, colours ${scale.range}`);
 });

@@ -1,6 +1,8 @@
-// The report's figures: every spec compiles and renders without a warning, results facet by model and
-// name it, each method has one colour in every figure, error bars are 95% intervals, gamma and the
-// held-out size sit on log-type axes, and the same summary gives the same SVG bytes.
+// The report's figures: every spec compiles and renders without a warning, results facet by model (one
+// row per model summary, in order) and name the models and the kind, each method has one colour in every
+// figure, error bars are 95% intervals, gamma, the held-out size and the group labels sit on log-type
+// axes, Q2 has a line per composition and Q3 a panel per arm (published first), and the same summary
+// gives the same SVG bytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as vl from "vega-lite";
@@ -9,6 +11,7 @@ import { buildFigures } from "../../src/report/report.ts";
 import { ci95 } from "../../src/report/interval.ts";
 import { sha256 } from "../helpers/hash.ts";
 import { fakeSummary, fakeViews } from "./fixture.ts";
+import { FIGURE_NAMES, RESULT_FIGURES } from "./figure_names.ts";
 import fc from "fast-check";
 
 type Json = Record<string, unknown>;
@@ -22,30 +25,49 @@ function nodes(x: unknown, out: Json[] = []): Json[] {
   return out;
 }
 
-const RESULT_FIGURES = [
-  "b_erm",
-  "c_methods",
-  "d1_strength_rho",
-  "d2_strength_amplitude",
-  "e_heldout_size",
-  "f1_afr_gamma",
-  "f2_afr_confidence",
-  "g_worst_group",
-];
+/** A figure's spec as JSON, by name. */
+function specOf(specs: readonly { name: string; spec: unknown }[], name: string): Json {
+  const f = specs.find((x) => x.name === name);
+  assert.ok(f, `figure ${name}`);
+  return f.spec as Json;
+}
 
-test("every result figure facets by model, names the model and the feature, and every row carries a model", () => {
-  const s = fakeSummary();
-  const specs = figureSpecs(s, fakeViews(s.config, 100));
-  for (const name of RESULT_FIGURES) {
-    const f = specs.find((x) => x.name === name);
-    assert.ok(f, name);
-    const spec = f.spec as unknown as Json;
-    assert.equal(((spec.facet as Json).row as Json).field, "model", `${name} has one row per model`);
-    const title = JSON.stringify(spec.title);
-    assert.ok(title.includes(s.config.model) && title.includes(s.config.kind), `${name}'s title: ${title}`);
-    const rows = (spec.data as Json).values as Json[];
-    assert.ok(rows.length > 0 && rows.every((r) => r.model === s.config.model), `${name}'s rows name the model`);
+test("every result figure has one row per model in the summary's order, names models and kind; rows of every model", () => {
+  for (const groupings of [["coarse"], ["coarse", "fine"]]) {
+    const s = fakeSummary({ groupings });
+    const labels = s.models.map((m) => m.label);
+    assert.equal(labels.length, 2 * groupings.length, `${labels}`);
+    const specs = figureSpecs(s, fakeViews(s.config, 100));
+    assert.deepEqual(specs.map((f) => f.name), FIGURE_NAMES);
+    for (const name of RESULT_FIGURES) {
+      const spec = specOf(specs, name);
+      const row = (spec.facet as Json).row as Json;
+      assert.equal(row.field, "model", `${name} has one row per model`);
+      assert.deepEqual(row.sort, labels, `${name}'s rows follow the summary`);
+      const title = JSON.stringify(spec.title);
+      for (const l of [...s.config.models, s.config.kind]) {
+        assert.ok(title.includes(l), `${name}'s title names ${l}: ${title}`);
+      }
+      const rows = (spec.data as Json).values as Json[];
+      assert.deepEqual(
+        [...new Set(rows.map((r) => r.model))],
+        labels,
+        `${name} has rows of every model, and only those`,
+      );
+    }
   }
+});
+
+test("c2_kinds: a column per feature kind, a bar per method and ERM, per model", () => {
+  const s = fakeSummary();
+  const rows = (specOf(figureSpecs(s, fakeViews(s.config, 50)), "c2_kinds").data as Json).values as Json[];
+  const methods = ["erm", ...Object.keys(s.config.methods)];
+  assert.equal(rows.length, s.models.length * s.config.kinds.length * methods.length);
+  assert.deepEqual([...new Set(rows.map((r) => r.measure))], s.config.kinds.map((k) => `${k} feature`));
+  const m = s.models[1];
+  const kind = m.kinds.rows[2];
+  const bar = rows.find((r) => r.model === m.label && r.measure === `${kind.kind} feature` && r.method === "dfr")!;
+  assert.ok(Math.abs((bar.mean as number) - 100 * kind.methods.dfr.mean) < 1e-9, "the bar is that model's and kind's");
 });
 
 test("each method keeps one colour across all figures", () => {
@@ -62,20 +84,47 @@ test("each method keeps one colour across all figures", () => {
       });
     }
   }
-  assert.ok(colours.size >= s.config.methods.length + 2, `methods coloured: ${[...colours.keys()]}`);
+  assert.ok(colours.size >= Object.keys(s.config.methods).length + 2, `methods coloured: ${[...colours.keys()]}`);
   for (const [m, c] of colours) assert.equal(c.size, 1, `${m} has colours ${[...c]}`);
   for (const [c, ms] of owners) assert.equal(ms.size, 1, `${c} is shared by ${[...ms]}`);
 });
 
-test("held-out size is on a log axis and gamma on a symmetric log axis with nice ticks", () => {
+test("held-out size is on a log axis with a dash per composition; gamma on a symmetric log axis, a panel per arm", () => {
   const s = fakeSummary();
   const specs = figureSpecs(s, fakeViews(s.config, 100));
   const xScale = (name: string) =>
-    nodes(specs.find((f) => f.name === name)!.spec).find((n) => n.title && String(n.title).includes("log scale"))!;
+    nodes(specOf(specs, name)).find((n) => n.title && String(n.title).includes("log scale"))!;
   assert.equal((xScale("e_heldout_size").scale as Json).type, "log");
+  const dash = nodes(specOf(specs, "e_heldout_size")).find((n) => n.field === "composition" && n.scale)!;
+  const compositions = ["decorrelated", "like-training", "mix 0.5"];
+  assert.deepEqual((dash.scale as Json).domain, compositions);
+  assert.equal(new Set(((dash.scale as Json).range as unknown[]).map(String)).size, 3, "three distinct dashes");
+  const held = (specOf(specs, "e_heldout_size").data as Json).values as Json[];
+  assert.deepEqual([...new Set(held.map((r) => r.composition))], compositions);
   const gamma = xScale("f1_afr_gamma");
   assert.equal((gamma.scale as Json).type, "symlog");
   assert.deepEqual((gamma.axis as Json).values, [0, 1, 3, 10, 30, 100]);
+  const column = (specOf(specs, "f1_afr_gamma").facet as Json).column as Json;
+  assert.deepEqual(column.sort, ["like-training (published)", "decorrelated"], "the published arm first, marked");
+});
+
+test("e2_group_labels: label-free methods at 0, the sweep method at each size, on a symmetric log axis from 0", () => {
+  const s = fakeSummary();
+  const spec = specOf(figureSpecs(s, fakeViews(s.config, 50)), "e2_group_labels");
+  const rows = (spec.data as Json).values as Json[];
+  for (const m of s.models) {
+    const own = rows.filter((r) => r.model === m.label);
+    assert.deepEqual(own.map((r) => [r.method, r.labels]), m.labels.rows.map((r) => [r.method, r.groupLabels]));
+  }
+  const atZero = rows.filter((r) => r.labels === 0).map((r) => r.method);
+  assert.ok(atZero.length > 0 && !atZero.includes(s.config.heldoutSweep.method), `label-free: ${atZero}`);
+  assert.deepEqual(
+    [...new Set(rows.filter((r) => (r.labels as number) > 0).map((r) => r.labels))],
+    s.config.heldoutSweep.sizes,
+  );
+  const x = nodes(spec).find((n) => n.field === "labels" && n.scale)!;
+  assert.equal((x.scale as Json).type, "symlog");
+  assert.deepEqual((x.axis as Json).values, [0, 100, 1000, 10000]);
 });
 
 test("symlogTicks: starts at 0, increases, alternates 1-3-10, and its last tick is the first to reach max", () => {
@@ -102,8 +151,9 @@ test("error bars are 95% Student-t intervals of the mean; one seed has none", ()
   const s = fakeSummary();
   const f = figureSpecs(s, fakeViews(s.config, 100)).find((x) => x.name === "c_methods")!;
   const row = ((f.spec as unknown as Json).data as Json).values as Json[];
-  const erm = row.find((r) => r.method === "erm" && r.measure === "worst-group accuracy")!;
-  const ci = ci95(s.base.erm.absent.worstGroupAccuracy)!;
+  const m = s.models[1];
+  const erm = row.find((r) => r.model === m.label && r.method === "erm" && r.measure === "worst-group accuracy")!;
+  const ci = ci95(m.base.erm.absent.worstGroupAccuracy)!;
   assert.ok(Math.abs((erm.lo as number) - 100 * ci.lo) < 1e-9 && Math.abs((erm.hi as number) - 100 * ci.hi) < 1e-9);
 });
 
@@ -116,7 +166,7 @@ test("every figure compiles and renders to SVG with axes and a legend; the same 
   t.diagnostic(
     `${figures.length} figures (t-SNE ${views.tsne.points.length} points) rendered in ${seconds.toFixed(2)} s`,
   );
-  assert.equal(figures.length, 11);
+  assert.deepEqual(figures.map((f) => f.name), FIGURE_NAMES);
   for (const f of figures) {
     assert.ok(vl.compile(f.spec).spec, f.name);
     assert.match(f.svg, /^<svg/, f.name);
@@ -130,4 +180,14 @@ test("every figure compiles and renders to SVG with axes and a legend; the same 
     again.map((f) => sha256(new TextEncoder().encode(f.svg))),
     figures.map((f) => sha256(new TextEncoder().encode(f.svg))),
   );
+});
+
+test("a one-model, one-seed study with DFR only renders every figure, with no interval to draw", async () => {
+  const s = fakeSummary({ models: ["mlp"], seeds: [0], methods: ["dfr"] });
+  const figures = await buildFigures(s, fakeViews(s.config, 50));
+  assert.deepEqual(figures.map((f) => f.name), FIGURE_NAMES);
+  for (const f of figures.filter((x) => RESULT_FIGURES.includes(x.name))) {
+    const rows = ((f.spec as unknown as Json).data as Json).values as Json[];
+    assert.ok(rows.every((r) => r.lo === null && r.hi === null && r.model === "mlp"), `${f.name}: no interval`);
+  }
 });
