@@ -34,12 +34,13 @@ const config = resolveStudyConfig({
   rhos: [0.5, 0.9],
   amplitude: 1,
   amplitudes: [1],
-  methods: ["dfr"], // the cheapest valid list (an empty one is refused): one C, one refit
-  heldoutSizes: [20],
+  models: ["mlp"],
+  kinds: ["patch"],
+  methods: { dfr: { C: [1], refits: 1 } }, // the cheapest valid list (an empty one is refused): one C, one refit
+  heldoutSize: 20,
+  heldoutSweep: { method: "dfr", sizes: [20], compositions: ["decorrelated"] },
+  gammaSweep: { method: "afr", gammas: [0], arms: ["like-training"] },
   testSize: 100,
-  afrGammas: [0],
-  dfrC: [1],
-  dfrRefits: 1,
   tsnePoints: 50,
 });
 const cells = studyCells(config);

@@ -3,7 +3,7 @@
 // views, reads the vega builds and writes the files. Every table is per model and names the model and
 // the feature kind; every conclusion is the model's own, labelled with it.
 import type { ModelSummary, StudySummary } from "../study/analysis.ts";
-import { compositionName, type StudyConfig } from "../study/config.ts";
+import { compositionName, isPublishedArm, type StudyConfig } from "../study/config.ts";
 import type { Hyperparameters } from "../methods/types.ts";
 import type { StudyViews } from "../study/views.ts";
 import type { TopLevelSpec } from "vega-lite";
@@ -109,7 +109,7 @@ function header(s: StudySummary, interactive: boolean): string {
       esc(c.heldoutSweep.compositions.map(compositionName).join(", "))
     }; Q3 runs ${esc(c.gammaSweep.method)} at gamma ${c.gammaSweep.gammas.join(", ")} on ${
       esc(c.gammaSweep.arms.map(compositionName).join(" and "))
-    } reweighting sets (the first is the published setting); Q4 compares ${esc(c.worstGroupMethods.join(", "))}; ` +
+    } reweighting sets (like-training is the published setting); Q4 compares ${esc(c.worstGroupMethods.join(", "))}; ` +
     `reference: ${esc(c.referenceMethod ?? "none")}. ` +
     `Figures of results have one row per model; error bars and bracketed intervals are 95% confidence intervals ` +
     `of the mean over seeds.${
@@ -287,10 +287,10 @@ function heldoutSection(s: StudySummary, fig: (name: string) => string): string 
 }
 
 function reweightingSection(s: StudySummary): string {
-  const armName = (arm: string, i: number) => (i === 0 ? `${arm} (published)` : arm);
+  const armName = (arm: string) => (isPublishedArm(arm) ? `${arm} (published)` : arm);
   const sets = perModel(
     s,
-    "the reweighting sets (the first is the published setting)",
+    "the reweighting sets (like-training is the published setting)",
     () => [
       { head: "reweighting set" },
       { head: "examples" },
@@ -302,7 +302,7 @@ function reweightingSection(s: StudySummary): string {
     ],
     (m) =>
       m.reweighting.arms.map((a, i) => [
-        armName(a.arm, i),
+        armName(a.arm),
         Number.isFinite(a.reweightingSetSize) ? a.reweightingSetSize : null,
         a.conflictingCount,
         a.minorityPerGroup,
@@ -326,7 +326,7 @@ function reweightingSection(s: StudySummary): string {
     (m) =>
       m.reweighting.arms.flatMap((a, i) =>
         a.gammaRows.map((r): Cell[] => [
-          armName(a.arm, i),
+          armName(a.arm),
           r.gamma,
           r.worstGroupAccuracy,
           r.accuracy,

@@ -4,7 +4,7 @@
 // from the one palette.
 import type { TopLevelSpec } from "vega-lite";
 import type { ModelSummary, Stat, StudySummary } from "../study/analysis.ts";
-import { compositionName, type StudyConfig } from "../study/config.ts";
+import { compositionName, isPublishedArm, type StudyConfig } from "../study/config.ts";
 import type { StudyViews } from "../study/views.ts";
 import { ci95 } from "./interval.ts";
 import { agreementScale, CLEAN_MODEL, DIGIT_SCHEME, methodScale, NEUTRAL } from "./palette.ts";
@@ -438,9 +438,9 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
   const labelAxis = labelTicks(labelConstant, Math.max(1, ...labelled));
   const labelMethods = order.filter((m) => labelRows.some((r) => r.method === m));
 
-  // f. The gamma sweep on each reweighting set (arm); the first arm is the published one.
-  const armName = (arm: string, i: number) => (i === 0 ? `${arm} (published)` : arm);
-  const arms = (s.models[0]?.reweighting.arms ?? []).map((a, i) => armName(a.arm, i));
+  // f. The gamma sweep on each reweighting set (arm); like-training is the published one.
+  const armName = (arm: string) => (isPublishedArm(arm) ? `${arm} (published)` : arm);
+  const arms = (s.models[0]?.reweighting.arms ?? []).map((a, i) => armName(a.arm));
   const armColumn = { field: "arm", type: "nominal", title: null, sort: arms };
   const QUANTITIES = ["worst-group accuracy", "weight on conflicting examples", "effective sample size / set size"];
   const gammaRows = perModel((m) =>
@@ -448,21 +448,21 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
       a.gammaRows.flatMap((r) => [
         {
           method: m.reweighting.method,
-          arm: armName(a.arm, i),
+          arm: armName(a.arm),
           quantity: QUANTITIES[0],
           gamma: r.gamma,
           ...pct(r.worstGroupAccuracy),
         },
         {
           method: m.reweighting.method,
-          arm: armName(a.arm, i),
+          arm: armName(a.arm),
           quantity: QUANTITIES[1],
           gamma: r.gamma,
           ...pct(r.conflictingWeight),
         },
         {
           method: m.reweighting.method,
-          arm: armName(a.arm, i),
+          arm: armName(a.arm),
           quantity: QUANTITIES[2],
           gamma: r.gamma,
           ...pct(r.effectiveSampleSize, 100 / a.reweightingSetSize),
@@ -473,8 +473,8 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
   const gammaTicks = symlogTicks(Math.max(0, ...c.gammaSweep.gammas));
   const confRows = perModel((m) =>
     m.reweighting.arms.flatMap((a, i) => [
-      { measure: armName(a.arm, i), agreement: "aligned", ...pct(a.confidenceAligned) },
-      { measure: armName(a.arm, i), agreement: "conflicting", ...pct(a.confidenceConflicting) },
+      { measure: armName(a.arm), agreement: "aligned", ...pct(a.confidenceAligned) },
+      { measure: armName(a.arm), agreement: "conflicting", ...pct(a.confidenceConflicting) },
     ])
   );
 
@@ -628,7 +628,7 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
     {
       name: "f1_afr_gamma",
       caption: `Q3: ${reweighting}'s worst-group accuracy, the share of the weight on conflicting examples and the ` +
-        `effective sample size as gamma grows, on each reweighting set (the first, marked published, is the ` +
+        `effective sample size as gamma grows, on each reweighting set (like-training, marked published, is the ` +
         `setting ${reweighting} was published with; symmetric log scale, so gamma 0 has a place). ${ciNote}`,
       spec: top(
         `${reweighting}: gamma sweep per reweighting set (${who})`,

@@ -2,7 +2,7 @@
 // and a comparison of the models. Every sentence is computed from the results; nothing about the
 // outcome is pre-written. Differences are judged by their paired 95% interval over seeds.
 import type { CellResult, MethodScores, Scores } from "./run_cell.ts";
-import { compositionName, type StudyConfig } from "./config.ts";
+import { compositionName, isPublishedArm, type StudyConfig } from "./config.ts";
 import { ci95, pairedDifference, type Stat, stat, verdict } from "./stats.ts";
 import { getMethod } from "../methods/registry.ts";
 import { selectionUsesGroupLabels } from "../methods/selection.ts";
@@ -571,7 +571,7 @@ function reweightingSection(config: StudyConfig, sweep: readonly CellResult[]): 
         withCi(rows[0].worstGroupAccuracy)
       } at gamma ${rows[0].gamma} to at best ${withCi(best.worstGroupAccuracy)} at gamma ${best.gamma} (${pointsCi(gain)}).`;
   };
-  const published = arms[0];
+  const published = arms.find((a) => isPublishedArm(a.arm)) ?? arms[0];
   const why = !published || !published.gammaRows.length
     ? ""
     : (() => {
@@ -587,7 +587,7 @@ function reweightingSection(config: StudyConfig, sweep: readonly CellResult[]): 
     })();
   const conclusion = sweep.length === 0
     ? "No sweep cell has finished."
-    : arms.map((a, i) => describe(a, i === 0 && a.arm === "like-training")).join(" ") + why;
+    : arms.map((a) => describe(a, isPublishedArm(a.arm))).join(" ") + why;
   return { method: m, arms, conclusion };
 }
 

@@ -23,6 +23,11 @@ export function compositionName(c: HeldoutComposition): string {
   return c.mode === "mix" ? `mix ${c.rho}` : c.mode;
 }
 
+/** Whether a reweighting set is AFR's published one: a held-out part of the training distribution (Qiu et al.). */
+export function isPublishedArm(arm: string): boolean {
+  return arm === "like-training";
+}
+
 /** Everything the study does. */
 export interface StudyConfig {
   /** Every model is trained in every cell setting; each question is answered per model. */
@@ -47,7 +52,8 @@ export interface StudyConfig {
   /** Q2: the method refitted on held-out sets of each size and composition (any registered method; its
    * hyperparameters are those of `methods` when it is one of them, else its defaults). */
   heldoutSweep: { method: string; sizes: number[]; compositions: HeldoutComposition[] };
-  /** Q3: the reweighting method at each gamma, on each reweighting set ("arm"); the first arm is the published one. */
+  /** Q3: the reweighting method at each gamma, on each reweighting set ("arm"); like-training is AFR's published
+   * setting, and the report puts the arms in this order. */
   gammaSweep: { method: string; gammas: number[]; arms: HeldoutComposition[] };
   /** Q4: the methods compared on more attention to the worst group (the first is the baseline). */
   worstGroupMethods: string[];

@@ -25,7 +25,8 @@ test("experiment writes results, summary, figures and a self-contained report; r
   for (const f of ["config.json", "results.jsonl", "summary.json", "summary.csv", "report.html", "figures"]) {
     assert.ok(files.includes(f), f);
   }
-  assert.equal((await lines(`${dir}/results.jsonl`)).length, 2);
+  // Two models x two strengths x one seed.
+  assert.equal((await lines(`${dir}/results.jsonl`)).length, 4);
   const html = await readFile(`${dir}/report.html`, "utf8");
   // Self-contained: its policy allows no request and no eval; every figure is inline SVG (readable
   // without scripts) with its vega-lite spec beside it.
@@ -41,13 +42,15 @@ test("experiment writes results, summary, figures and a self-contained report; r
     assert.ok(png.length > 3000, `${svg}'s PNG is not blank`);
   }
   const summary = JSON.parse(await readFile(`${dir}/summary.json`, "utf8"));
-  assert.ok(
-    summary.base.erm.inDistribution.accuracy.mean > summary.base.erm.conflicting.accuracy.mean,
-    "the shortcut hurts on conflicting data",
-  );
+  for (const m of summary.models) {
+    assert.ok(
+      m.base.erm.inDistribution.accuracy.mean > m.base.erm.conflicting.accuracy.mean,
+      `${m.label}: the shortcut hurts on conflicting data`,
+    );
+  }
   const again = await cli(["experiment", "--config", TINY, "--out", out, "--run", "t"]);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /2 already done, 0 to run/);
+  assert.match(again.stdout, /4 already done, 0 to run/);
   // report DIR rebuilds the same page from the results.
   const before = await readFile(`${dir}/report.html`, "utf8");
   assert.equal((await cli(["report", dir])).code, 0);
@@ -72,8 +75,8 @@ test("a run killed with SIGKILL loses no finished cell and leaves no corrupt rec
   const resumed = await cli(["experiment", "--config", TINY, "--out", out, "--run", "k", "--workers", "1"]);
   assert.equal(resumed.code, 0, resumed.stderr);
   const all = await lines(`${dir}/results.jsonl`);
-  assert.equal(all.length, 2);
-  assert.equal(new Set(all.map((l) => JSON.parse(l).id)).size, 2, "no duplicates");
+  assert.equal(all.length, 4);
+  assert.equal(new Set(all.map((l) => JSON.parse(l).id)).size, 4, "no duplicates");
   for (const p of partial) assert.ok(all.includes(p), "finished cells are kept, not recomputed");
   // Serial (this run) and parallel (two workers) give identical results.
   const par = await freshPath("par");
@@ -105,32 +108,39 @@ test("smoke test: experiment --quick finishes, its report has every section, and
   const seconds = (performance.now() - start) / 1000;
   const dir = `${out}/quick`;
   const s = JSON.parse(await readFile(`${dir}/summary.json`, "utf8"));
-  const erm = s.base.erm;
-  // The shortcut helps in distribution and hurts without the feature, and more when it conflicts.
-  assert.ok(erm.inDistribution.accuracy.mean > erm.absent.accuracy.mean + 0.2, JSON.stringify(erm));
-  assert.ok(erm.absent.accuracy.mean > erm.conflicting.accuracy.mean);
-  assert.ok(s.base.clean.accuracy.mean > erm.absent.accuracy.mean, "the clean model beats ERM without the feature");
-  assert.ok(s.base.trainAccuracy.mean > 0.9, "spurious data is easy to fit");
-  for (const m of s.config.methods) assert.ok(Number.isFinite(s.base.methods[m].accuracy.mean), m);
+  assert.deepEqual(s.models.map((m: { label: string }) => m.label), s.config.models, "one summary per model");
   const html = await readFile(`${dir}/report.html`, "utf8");
   for (
     const h of ["a. The data", "b. ERM on spurious data", "c. All methods vs ERM", "d. Q1", "e. Q2", "f. Q3", "g. Q4"]
   ) {
     assert.ok(html.includes(h), `section ${h}`);
   }
-  // Each conclusion is written from the summary's own numbers (and has no hole in it).
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const expected: Record<string, string[]> = {
-    base: [pct(erm.inDistribution.accuracy.mean), pct(erm.absent.accuracy.mean), pct(erm.conflicting.accuracy.mean)],
-    strength: [pct(s.strength.byRho[0].erm.mean), `rho ${s.strength.byRho[0].rho}`],
-    heldout: [`${s.config.heldoutSizes.at(-1)}`],
-    reweighting: [pct(s.reweighting.confidenceAligned.mean), `${s.reweighting.reweightingSetSize} examples`],
-    worstGroup: ["afr-wg", "gdro-ll"],
-  };
-  for (const [key, parts] of Object.entries(expected)) {
-    const text: string = s[key].conclusion;
-    assert.doesNotMatch(text, /NaN|undefined/, `${key}: ${text}`);
-    for (const part of parts) assert.ok(text.includes(part), `${key} conclusion should mention ${part}: ${text}`);
+  for (const m of s.models) {
+    const erm = m.base.erm;
+    // The shortcut helps in distribution and hurts without the feature, and more when it conflicts.
+    assert.ok(erm.inDistribution.accuracy.mean > erm.absent.accuracy.mean + 0.2, `${m.label}: ${JSON.stringify(erm)}`);
+    assert.ok(erm.absent.accuracy.mean > erm.conflicting.accuracy.mean, m.label);
+    assert.ok(m.base.clean.accuracy.mean > erm.absent.accuracy.mean, `${m.label}: the clean model beats ERM without the feature`);
+    assert.ok(m.base.trainAccuracy.mean > 0.9, `${m.label}: spurious data is easy to fit`);
+    for (const name of Object.keys(s.config.methods)) {
+      assert.ok(Number.isFinite(m.base.methods[name].accuracy.mean), `${m.label}: ${name}`);
+    }
+    // Each conclusion is written from the summary's own numbers (and has no hole in it).
+    const expected: [string, string, string[]][] = [
+      ["base", m.base.conclusion, [pct(erm.inDistribution.accuracy.mean), pct(erm.absent.accuracy.mean)]],
+      ["strength", m.strength.conclusion, [pct(m.strength.byRho[0].erm.mean), `rho ${m.strength.byRho[0].rho}`]],
+      ["heldout", m.heldout.conclusion, [`${Math.max(...s.config.heldoutSweep.sizes)} examples`]],
+      ["reweighting", m.reweighting.conclusion, [pct(m.reweighting.arms[0].confidenceAligned.mean), "like-training"]],
+      ["worstGroup", m.worstGroup.conclusion, s.config.worstGroupMethods.slice(1)],
+    ];
+    for (const [key, text, parts] of expected) {
+      assert.doesNotMatch(text, /NaN|undefined/, `${m.label} ${key}: ${text}`);
+      for (const part of parts) assert.ok(text.includes(part), `${m.label} ${key} should mention ${part}: ${text}`);
+      assert.ok(html.includes(text.slice(0, 40).replaceAll("&", "&amp;").replaceAll("<", "&lt;")), `${key} is in the page`);
+    }
   }
+  // The models' comparison is computed and shown.
+  assert.ok(s.comparison.length > 0 && html.includes(s.comparison[0].text.slice(0, 30)));
   t.diagnostic(`experiment --quick took ${seconds.toFixed(1)} s`);
 });
