@@ -6,6 +6,7 @@
 import process from "node:process";
 import { buildFigures } from "../src/report/report.ts";
 import { fakeSummary, fakeViews } from "../test/report/fixture.ts";
+import { FIGURE_NAMES } from "../test/report/figure_names.ts";
 
 const summary = fakeSummary();
 const views = fakeViews(summary.config);
@@ -16,11 +17,13 @@ for (let i = 0; i < 4; i++) {
   const figures = await buildFigures(summary, views);
   const cpu = process.cpuUsage(cpu0);
   runs.push({ wall: (performance.now() - start) / 1000, cpu: (cpu.user + cpu.system) / 1e6 });
-  if (figures.length !== 11) throw new Error(`expected 11 figures, got ${figures.length}`);
+  if (figures.length !== FIGURE_NAMES.length) {
+    throw new Error(`expected ${FIGURE_NAMES.length} figures, got ${figures.length}`);
+  }
 }
 const warm = runs.slice(1).sort((a, b) => a.wall - b.wall)[1];
 console.log(
-  `11 figures, ${views.tsne.points.length} t-SNE points: cold ${runs[0].wall.toFixed(2)} s wall / ` +
+  `${FIGURE_NAMES.length} figures (${summary.models.length} models), ${views.tsne.points.length} t-SNE points: cold ${runs[0].wall.toFixed(2)} s wall / ` +
     `${runs[0].cpu.toFixed(2)} s CPU; warm (median of 3) ${warm.wall.toFixed(2)} s wall / ${warm.cpu.toFixed(2)} s CPU`,
 );
 console.log(JSON.stringify({ cold: runs[0], warm }));

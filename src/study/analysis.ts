@@ -2,7 +2,7 @@
 // and a comparison of the models. Every sentence is computed from the results; nothing about the
 // outcome is pre-written. Differences are judged by their paired 95% interval over seeds.
 import type { CellResult, MethodScores, Scores } from "./run_cell.ts";
-import { compositionName, isPublishedArm, type StudyConfig } from "./config.ts";
+import { compositionName, isPublishedArm, methodParams, type StudyConfig } from "./config.ts";
 import { ci95, pairedDifference, type Stat, stat, verdict } from "./stats.ts";
 import { getMethod } from "../methods/registry.ts";
 import { selectionUsesGroupLabels } from "../methods/selection.ts";
@@ -247,7 +247,7 @@ function baseSection(config: StudyConfig, cells: readonly CellResult[]): ModelSu
     (best && vsErm
       ? ` Of the methods, ${best} has the highest worst-group accuracy (${
         withCi(methods[best].worstGroupAccuracy)
-      }), ${pointsCi(vsErm)} against ERM (${verdictWords(verdict(vsErm))})` +
+      }), ${pointsCi(vsErm)} against ERM (${verdictWords(verdict(vsErm), vsErm.n)})` +
         (ref
           ? `; the reference ${ref}, fitted by maximum likelihood to ERM's features of the whole held-out set, ` +
             `reaches ${withCi(methods[ref].worstGroupAccuracy)}.`
@@ -289,7 +289,8 @@ function baseSection(config: StudyConfig, cells: readonly CellResult[]): ModelSu
   };
 }
 
-function verdictWords(v: ReturnType<typeof verdict>): string {
+function verdictWords(v: ReturnType<typeof verdict>, n = 2): string {
+  if (n < 2) return "one seed: no interval";
   switch (v) {
     case "higher":
       return "its 95% interval lies above zero";
@@ -400,8 +401,9 @@ function retrainingSection(config: StudyConfig, cells: readonly CellResult[]): M
   const below = rows.filter((r) => r.difference.mean < 0);
   const heldout = cells[0]?.heldout.size ?? NaN;
   const describe = (r: (typeof rows)[number]) => {
-    const sel = Object.entries(r.selected).filter(([k]) => k !== "gridEdge" && k !== "refits")
-      .map(([k, v]) => `${k} ${v}`).join(", ");
+    // The hyperparameters it searched (a grid in the config), not the fixed ones.
+    const searched = (k: string) => Array.isArray(methodParams(config, m)[k]);
+    const sel = Object.entries(r.selected).filter(([k]) => searched(k)).map(([k, v]) => `${k} ${v}`).join(", ");
     return `at ${at(r)}: ${withCi(r.method)} against ERM's ${withCi(r.erm)} (${pointsCi(r.difference)}); it refits on ` +
       `a group-balanced subsample of ${Number.isFinite(r.subsample) ? r.subsample : "?"} of the ${heldout} held-out ` +
       `examples with ${sel || "its defaults"}, at its grid's edge in ${r.gridEdgeCells} of ${r.cells} cells` +
@@ -605,7 +607,7 @@ function worstGroupSection(config: StudyConfig, sweep: readonly CellResult[]): M
     : `Against ${baseline} (${withCi(rows[0].worstGroupAccuracy)}): ${
       list(others.map((m, i) => {
         const d = rows[i + 1].difference!;
-        return `${m} ${pointsCi(d)} (${verdictWords(verdict(d))})`;
+        return `${m} ${pointsCi(d)} (${verdictWords(verdict(d), d.n)})`;
       }))
     }.`;
   return { rows, conclusion };
