@@ -23,7 +23,9 @@ for (let i = 0; i < 4; i++) {
 }
 const warm = runs.slice(1).sort((a, b) => a.wall - b.wall)[1];
 console.log(
-  `${FIGURE_NAMES.length} figures (${summary.models.length} models), ${views.tsne.points.length} t-SNE points: cold ${runs[0].wall.toFixed(2)} s wall / ` +
+  `${FIGURE_NAMES.length} figures (${summary.models.length} models), ${views.tsne.points.length} t-SNE points: cold ${
+    runs[0].wall.toFixed(2)
+  } s wall / ` +
     `${runs[0].cpu.toFixed(2)} s CPU; warm (median of 3) ${warm.wall.toFixed(2)} s wall / ${warm.cpu.toFixed(2)} s CPU`,
 );
 console.log(JSON.stringify({ cold: runs[0], warm }));

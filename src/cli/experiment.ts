@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { studyCells } from "../study/cells.ts";
 import { cellRecordProblem } from "../study/result_check.ts";
-import { resolveStudyConfig, type StudyConfig, STUDY_PRESETS, type StudyPreset } from "../study/config.ts";
+import { resolveStudyConfig, STUDY_PRESETS, type StudyConfig, type StudyPreset } from "../study/config.ts";
 import { cellCost, NS_PER_UNIT } from "../edge/cost.ts";
 import type { CellResult } from "../study/run_cell.ts";
 import { summarise, summaryCsv } from "../study/analysis.ts";
@@ -102,7 +102,9 @@ async function loadCheckedResults(file: string, config: StudyConfig): Promise<Ce
 
 /** The preset the flags ask for: --quick, or --preset NAME (one of them). */
 function resolvePreset(quick: boolean, preset: unknown): StudyPreset {
-  if (quick && preset !== undefined) throw new UsageError(`--quick: expected no --preset with it, got --preset ${preset}`);
+  if (quick && preset !== undefined) {
+    throw new UsageError(`--quick: expected no --preset with it, got --preset ${preset}`);
+  }
   if (quick) return "quick";
   if (preset === undefined) return "default";
   if (!(STUDY_PRESETS as readonly unknown[]).includes(preset)) {
@@ -113,7 +115,11 @@ function resolvePreset(quick: boolean, preset: unknown): StudyPreset {
 
 /** Seconds as "42 s", "12 min" or "3.4 h". */
 function formatDuration(seconds: number): string {
-  return seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  return seconds < 120
+    ? `${Math.round(seconds)} s`
+    : seconds < 7200
+    ? `${Math.round(seconds / 60)} min`
+    : `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** Run `spurious1d experiment`. */
@@ -196,8 +202,10 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const cells = studyCells(config);
   const todo = cells.filter((c) => !doneIds.has(c.id));
   const cpu = todo.reduce((sum, c) => sum + cellCost(config, c).units, 0) * NS_PER_UNIT / 1e9;
-  log(`study (${preset}): ${todo.length} cells to run, estimated CPU time ${formatDuration(cpu)} on one quiet core ` +
-    `(${formatDuration(cpu / Math.max(1, workers))} wall on ${Math.max(1, workers)} here)`);
+  log(
+    `study (${preset}): ${todo.length} cells to run, estimated CPU time ${formatDuration(cpu)} on one quiet core ` +
+      `(${formatDuration(cpu / Math.max(1, workers))} wall on ${Math.max(1, workers)} here)`,
+  );
   log(
     `study: ${cells.length} cells, ${done.length} already done, ${todo.length} to run on ${
       queue ? `queue workers (${workers} here)` : `${Math.min(workers, todo.length || 1)} worker(s)`
@@ -258,7 +266,9 @@ export async function runReport(argv: readonly string[], log: (line: string) => 
   }
   const results = await loadCheckedResults(join(dir, "results.jsonl"), config);
   if (!results.some((r) => r.sweeps)) {
-    throw new UsageError(`DIR: expected finished sweep cells (base strength, swept kind) in ${dir}/results.jsonl, got none`);
+    throw new UsageError(
+      `DIR: expected finished sweep cells (base strength, swept kind) in ${dir}/results.jsonl, got none`,
+    );
   }
   log(`wrote ${await writeReport(dir, config, results)}`);
 }

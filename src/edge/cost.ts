@@ -217,4 +217,3 @@ export function cellCost(config: StudyConfig, cell: CellShape): Cost {
   const responseBytes = 64 * 1024 + 400 * names.length;
   return { units: units + PER_RESPONSE_BYTE * responseBytes, responseBytes };
 }
-

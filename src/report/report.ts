@@ -301,7 +301,7 @@ function reweightingSection(s: StudySummary): string {
       pc("ERM p(true label), conflicting %"),
     ],
     (m) =>
-      m.reweighting.arms.map((a, i) => [
+      m.reweighting.arms.map((a) => [
         armName(a.arm),
         Number.isFinite(a.reweightingSetSize) ? a.reweightingSetSize : null,
         a.conflictingCount,
@@ -324,7 +324,7 @@ function reweightingSection(s: StudySummary): string {
       plain("conflicting / aligned weight", 1),
     ],
     (m) =>
-      m.reweighting.arms.flatMap((a, i) =>
+      m.reweighting.arms.flatMap((a) =>
         a.gammaRows.map((r): Cell[] => [
           armName(a.arm),
           r.gamma,

@@ -440,11 +440,11 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
 
   // f. The gamma sweep on each reweighting set (arm); like-training is the published one.
   const armName = (arm: string) => (isPublishedArm(arm) ? `${arm} (published)` : arm);
-  const arms = (s.models[0]?.reweighting.arms ?? []).map((a, i) => armName(a.arm));
+  const arms = (s.models[0]?.reweighting.arms ?? []).map((a) => armName(a.arm));
   const armColumn = { field: "arm", type: "nominal", title: null, sort: arms };
   const QUANTITIES = ["worst-group accuracy", "weight on conflicting examples", "effective sample size / set size"];
   const gammaRows = perModel((m) =>
-    m.reweighting.arms.flatMap((a, i) =>
+    m.reweighting.arms.flatMap((a) =>
       a.gammaRows.flatMap((r) => [
         {
           method: m.reweighting.method,
@@ -472,7 +472,7 @@ export function figureSpecs(s: StudySummary, views: StudyViews): FigureSpec[] {
   );
   const gammaTicks = symlogTicks(Math.max(0, ...c.gammaSweep.gammas));
   const confRows = perModel((m) =>
-    m.reweighting.arms.flatMap((a, i) => [
+    m.reweighting.arms.flatMap((a) => [
       { measure: armName(a.arm), agreement: "aligned", ...pct(a.confidenceAligned) },
       { measure: armName(a.arm), agreement: "conflicting", ...pct(a.confidenceConflicting) },
     ])

@@ -231,7 +231,9 @@ function baseSection(config: StudyConfig, cells: readonly CellResult[]): ModelSu
     conflicting: scorePair(cells, (c) => c.erm.conflicting),
   };
   const clean = scorePair(cells.filter((c) => c.clean), (c) => c.clean);
-  const ranked = names.filter((m) => m !== config.referenceMethod && Number.isFinite(methods[m].worstGroupAccuracy.mean))
+  const ranked = names.filter((m) =>
+    m !== config.referenceMethod && Number.isFinite(methods[m].worstGroupAccuracy.mean)
+  )
     .sort((a, b) => methods[b].worstGroupAccuracy.mean - methods[a].worstGroupAccuracy.mean);
   const best = ranked[0];
   const ref = config.referenceMethod;
@@ -245,9 +247,9 @@ function baseSection(config: StudyConfig, cells: readonly CellResult[]): ModelSu
       withCi(clean.worstGroupAccuracy)
     } for the clean model.` +
     (best && vsErm
-      ? ` Of the methods, ${best} has the highest worst-group accuracy (${
-        withCi(methods[best].worstGroupAccuracy)
-      }), ${pointsCi(vsErm)} against ERM (${verdictWords(verdict(vsErm), vsErm.n)})` +
+      ? ` Of the methods, ${best} has the highest worst-group accuracy (${withCi(methods[best].worstGroupAccuracy)}), ${
+        pointsCi(vsErm)
+      } against ERM (${verdictWords(verdict(vsErm), vsErm.n)})` +
         (ref
           ? `; the reference ${ref}, fitted by maximum likelihood to ERM's features of the whole held-out set, ` +
             `reaches ${withCi(methods[ref].worstGroupAccuracy)}.`
@@ -343,9 +345,10 @@ function strengthSection(
     rows.find((r) => r[key] > 0 && r.best.mean < 0.5 * reference)?.[key] ?? null;
   const thresholdRho = threshold(byRho, "rho");
   const thresholdAmplitude = threshold(byAmplitude, "amplitude");
-  const definition = `A strength is intractable when the best of ${
-    list(config.strengthMethods)
-  } has a worst-group accuracy without the feature below half of what ERM reaches with no spurious signal ` +
+  const definition =
+    `A strength is intractable when the best of ${
+      list(config.strengthMethods)
+    } has a worst-group accuracy without the feature below half of what ERM reaches with no spurious signal ` +
     `(${zero ? "amplitude 0" : "the clean model"}: ${pct(reference)}).`;
   const axis = (t: number | null, key: string, fixed: string, max: number) =>
     t === null
@@ -365,12 +368,14 @@ function strengthSection(
         : "the features keep most of what a linear head needs, so the loss is in the last layer"
     }`
     : "";
-  const conclusion = byRho.length === 0 ? "No cell of the rho sweep has finished." : `${
-    capital(axis(thresholdRho, "rho", `amplitude ${config.amplitude}`, Math.max(...config.rhos)))
-  }; ${axis(thresholdAmplitude, "amplitude", `rho ${config.rho}`, Math.max(...config.amplitudes))}. ` +
-    `Along rho, ERM's worst-group accuracy goes from ${pct(first.erm.mean)} (rho ${first.rho}) to ${
-      pct(last!.erm.mean)
-    } (rho ${last!.rho}), the best method's from ${pct(first.best.mean)} to ${pct(last!.best.mean)}${refSentence}.`;
+  const conclusion = byRho.length === 0
+    ? "No cell of the rho sweep has finished."
+    : `${capital(axis(thresholdRho, "rho", `amplitude ${config.amplitude}`, Math.max(...config.rhos)))}; ${
+      axis(thresholdAmplitude, "amplitude", `rho ${config.rho}`, Math.max(...config.amplitudes))
+    }. ` +
+      `Along rho, ERM's worst-group accuracy goes from ${pct(first.erm.mean)} (rho ${first.rho}) to ${
+        pct(last!.erm.mean)
+      } (rho ${last!.rho}), the best method's from ${pct(first.best.mean)} to ${pct(last!.best.mean)}${refSentence}.`;
   return { byRho, byAmplitude, reference, thresholdRho, thresholdAmplitude, definition, conclusion };
 }
 
@@ -380,9 +385,13 @@ function retrainingSection(config: StudyConfig, cells: readonly CellResult[]): M
   const m = config.heldoutSweep.method;
   const ref = config.referenceMethod;
   const settings = new Map<string, [number, number]>();
-  for (const c of cells) if (c.kind === config.kind && c.methods[m]) settings.set(`${c.rho}|${c.amplitude}`, [c.rho, c.amplitude]);
+  for (const c of cells) {
+    if (c.kind === config.kind && c.methods[m]) settings.set(`${c.rho}|${c.amplitude}`, [c.rho, c.amplitude]);
+  }
   const rows = [...settings.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([rho, amplitude]) => {
-    const group = cells.filter((c) => c.kind === config.kind && c.rho === rho && c.amplitude === amplitude && c.methods[m]);
+    const group = cells.filter((c) =>
+      c.kind === config.kind && c.rho === rho && c.amplitude === amplitude && c.methods[m]
+    );
     const keys = [...new Set(group.flatMap((c) => Object.keys(c.methods[m].selected)))];
     return {
       rho,
@@ -404,12 +413,12 @@ function retrainingSection(config: StudyConfig, cells: readonly CellResult[]): M
     // The hyperparameters it searched (a grid in the config), not the fixed ones.
     const searched = (k: string) => Array.isArray(methodParams(config, m)[k]);
     const sel = Object.entries(r.selected).filter(([k]) => searched(k)).map(([k, v]) => `${k} ${v}`).join(", ");
-    return `at ${at(r)}: ${withCi(r.method)} against ERM's ${withCi(r.erm)} (${pointsCi(r.difference)}); it refits on ` +
+    return `at ${at(r)}: ${withCi(r.method)} against ERM's ${withCi(r.erm)} (${
+      pointsCi(r.difference)
+    }); it refits on ` +
       `a group-balanced subsample of ${Number.isFinite(r.subsample) ? r.subsample : "?"} of the ${heldout} held-out ` +
       `examples with ${sel || "its defaults"}, at its grid's edge in ${r.gridEdgeCells} of ${r.cells} cells` +
-      (r.reference
-        ? `, while the reference fitted on all ${heldout} reaches ${withCi(r.reference)}`
-        : "");
+      (r.reference ? `, while the reference fitted on all ${heldout} reaches ${withCi(r.reference)}` : "");
   };
   const conclusion = below.length === 0
     ? `${m} is at or above ERM at every strength studied.`
@@ -462,10 +471,14 @@ function heldoutSection(config: StudyConfig, sweep: readonly CellResult[]): Mode
       }`
   );
   const best = compositions.reduce((a, b) => (b.full > a.full ? b : a), compositions[0]);
-  const conclusion = sweep.length === 0 ? "No sweep cell has finished." : `${m}'s worst-group accuracy: ${
-    list(perComp)
-  }. The ${best.composition} set serves ${m} best at the largest size: what it needs is examples of the ` +
-    `conflicting groups, which a ${best.composition} set ${best.composition === "decorrelated" ? "holds most of" : "holds"}.`;
+  const conclusion = sweep.length === 0
+    ? "No sweep cell has finished."
+    : `${m}'s worst-group accuracy: ${
+      list(perComp)
+    }. The ${best.composition} set serves ${m} best at the largest size: what it needs is examples of the ` +
+      `conflicting groups, which a ${best.composition} set ${
+        best.composition === "decorrelated" ? "holds most of" : "holds"
+      }.`;
   return { method: m, rows, compositions, conclusion };
 }
 
@@ -491,8 +504,13 @@ function labelsSection(
     })),
   ];
   const bestFree = rows.filter((r) => r.groupLabels === 0)
-    .reduce<(typeof rows)[number] | null>((a, b) => (!a || b.worstGroupAccuracy.mean > a.worstGroupAccuracy.mean ? b : a), null);
-  const matching = rows.find((r) => r.groupLabels > 0 && bestFree && r.worstGroupAccuracy.mean >= bestFree.worstGroupAccuracy.mean);
+    .reduce<(typeof rows)[number] | null>(
+      (a, b) => (!a || b.worstGroupAccuracy.mean > a.worstGroupAccuracy.mean ? b : a),
+      null,
+    );
+  const matching = rows.find((r) =>
+    r.groupLabels > 0 && bestFree && r.worstGroupAccuracy.mean >= bestFree.worstGroupAccuracy.mean
+  );
   const conclusion = !bestFree
     ? "No method without group labels is in this study."
     : `Without any group label, ${bestFree.method} reaches ${withCi(bestFree.worstGroupAccuracy)}. ` +
@@ -558,12 +576,20 @@ function reweightingSection(config: StudyConfig, sweep: readonly CellResult[]): 
     const top = rows.at(-1)!;
     const best = rows.reduce((x, y) => (y.worstGroupAccuracy.mean > x.worstGroupAccuracy.mean ? y : x));
     const gain = pairedDifference(
-      sweep.map((c) => c.gammaSweep?.find((r) => r.arm === a.arm && r.gamma === best.gamma)?.scores.worstGroupAccuracy ?? NaN),
-      sweep.map((c) => c.gammaSweep?.find((r) => r.arm === a.arm && r.gamma === rows[0].gamma)?.scores.worstGroupAccuracy ?? NaN),
+      sweep.map((c) =>
+        c.gammaSweep?.find((r) => r.arm === a.arm && r.gamma === best.gamma)?.scores.worstGroupAccuracy ?? NaN
+      ),
+      sweep.map((c) =>
+        c.gammaSweep?.find((r) => r.arm === a.arm && r.gamma === rows[0].gamma)?.scores.worstGroupAccuracy ?? NaN
+      ),
     );
-    return `${published ? "In its published setting, a" : "On a"} ${a.arm} reweighting set of ${a.reweightingSetSize} ` +
+    return `${
+      published ? "In its published setting, a" : "On a"
+    } ${a.arm} reweighting set of ${a.reweightingSetSize} ` +
       `examples without group labels, each conflicting group holds ${a.minorityPerGroup.mean.toFixed(1)} examples on ` +
-      `average (the smallest ${a.smallestMinorityGroup.mean.toFixed(0)}; ${a.conflictingCount.mean.toFixed(0)} in all). ` +
+      `average (the smallest ${a.smallestMinorityGroup.mean.toFixed(0)}; ${
+        a.conflictingCount.mean.toFixed(0)
+      } in all). ` +
       `ERM gives the true label ${pct(a.confidenceAligned.mean)} probability where the attribute agrees and ${
         pct(a.confidenceConflicting.mean)
       } where it conflicts; at gamma ${top.gamma} a conflicting example weighs ${
@@ -571,22 +597,22 @@ function reweightingSection(config: StudyConfig, sweep: readonly CellResult[]): 
       } times an aligned one, the conflicting examples carry ${pct(top.conflictingWeight.mean)} of the weight, and ` +
       `the effective sample size is ${top.effectiveSampleSize.mean.toFixed(0)}. Worst-group accuracy goes from ${
         withCi(rows[0].worstGroupAccuracy)
-      } at gamma ${rows[0].gamma} to at best ${withCi(best.worstGroupAccuracy)} at gamma ${best.gamma} (${pointsCi(gain)}).`;
+      } at gamma ${rows[0].gamma} to at best ${withCi(best.worstGroupAccuracy)} at gamma ${best.gamma} (${
+        pointsCi(gain)
+      }).`;
   };
   const published = arms.find((a) => isPublishedArm(a.arm)) ?? arms[0];
-  const why = !published || !published.gammaRows.length
-    ? ""
-    : (() => {
-      const top = published.gammaRows.at(-1)!;
-      const ess = top.effectiveSampleSize.mean;
-      return ` Why it does poorly: the weights can only amplify the ${
-        published.conflictingCount.mean.toFixed(0)
-      } conflicting examples the set holds, so the fit rests on an effective ${ess.toFixed(0)} examples, ${
-        ess < published.conflictingCount.mean
-          ? "fewer than the conflicting examples themselves: the weight concentrates on a few of them"
-          : "and what they add is limited by what ERM's features encode"
-      }.`;
-    })();
+  const why = !published || !published.gammaRows.length ? "" : (() => {
+    const top = published.gammaRows.at(-1)!;
+    const ess = top.effectiveSampleSize.mean;
+    return ` Why it does poorly: the weights can only amplify the ${
+      published.conflictingCount.mean.toFixed(0)
+    } conflicting examples the set holds, so the fit rests on an effective ${ess.toFixed(0)} examples, ${
+      ess < published.conflictingCount.mean
+        ? "fewer than the conflicting examples themselves: the weight concentrates on a few of them"
+        : "and what they add is limited by what ERM's features encode"
+    }.`;
+  })();
   const conclusion = sweep.length === 0
     ? "No sweep cell has finished."
     : arms.map((a) => describe(a, isPublishedArm(a.arm))).join(" ") + why;
@@ -660,53 +686,75 @@ export function compareModels(config: StudyConfig, models: readonly ModelSummary
     };
   };
   const out: Comparison[] = [];
-  out.push(topic("best method", models.map((s) => {
-    const names = Object.keys(s.base.methods).filter((m) => m !== config.referenceMethod);
-    const best = names.reduce((a, b) =>
-      s.base.methods[b].worstGroupAccuracy.mean > s.base.methods[a].worstGroupAccuracy.mean ? b : a
-    );
-    return { label: s.label, key: best, text: `has ${best} best (${withCi(s.base.methods[best].worstGroupAccuracy)})` };
-  })));
-  out.push(topic("hardest kind", models.map((s) => {
-    const r = s.kinds.rows.reduce((a, b) => (b.erm.mean < a.erm.mean ? b : a), s.kinds.rows[0]);
-    return { label: s.label, key: r?.kind ?? "-", text: `is hurt most by the ${r?.kind ?? "?"} feature` };
-  })));
-  out.push(topic("threshold", models.map((s) => ({
-    label: s.label,
-    key: String(s.strength.thresholdRho),
-    text: s.strength.thresholdRho === null
-      ? "has no intractable rho"
-      : `becomes intractable at rho ${s.strength.thresholdRho}`,
-  }))));
+  out.push(topic(
+    "best method",
+    models.map((s) => {
+      const names = Object.keys(s.base.methods).filter((m) => m !== config.referenceMethod);
+      const best = names.reduce((a, b) =>
+        s.base.methods[b].worstGroupAccuracy.mean > s.base.methods[a].worstGroupAccuracy.mean ? b : a
+      );
+      return {
+        label: s.label,
+        key: best,
+        text: `has ${best} best (${withCi(s.base.methods[best].worstGroupAccuracy)})`,
+      };
+    }),
+  ));
+  out.push(topic(
+    "hardest kind",
+    models.map((s) => {
+      const r = s.kinds.rows.reduce((a, b) => (b.erm.mean < a.erm.mean ? b : a), s.kinds.rows[0]);
+      return { label: s.label, key: r?.kind ?? "-", text: `is hurt most by the ${r?.kind ?? "?"} feature` };
+    }),
+  ));
+  out.push(topic(
+    "threshold",
+    models.map((s) => ({
+      label: s.label,
+      key: String(s.strength.thresholdRho),
+      text: s.strength.thresholdRho === null
+        ? "has no intractable rho"
+        : `becomes intractable at rho ${s.strength.thresholdRho}`,
+    })),
+  ));
   const main = compositionName(config.heldout);
-  out.push(topic("held-out size", models.map((s) => {
-    const c = s.heldout.compositions.find((x) => x.composition === main);
-    return {
-      label: s.label,
-      key: String(c?.size90 ?? null),
-      text: c?.size90 == null ? "reaches no 90% size" : `reaches 90% of its best with ${c.size90} ${main} examples`,
-    };
-  })));
-  out.push(topic("reweighting", models.map((s) => {
-    const a = s.reweighting.arms[0];
-    const rows = a?.gammaRows ?? [];
-    const best = rows.reduce((x, y) => (y.worstGroupAccuracy.mean > x.worstGroupAccuracy.mean ? y : x), rows[0]);
-    const gain = best ? best.worstGroupAccuracy.mean - rows[0].worstGroupAccuracy.mean : NaN;
-    const helps = gain > 0.02;
-    return {
-      label: s.label,
-      key: String(helps),
-      text: `${helps ? "gains" : "gains no more than 2 points"} from raising gamma on the ${a?.arm ?? "?"} set (${
-        (100 * gain).toFixed(1)
-      } points)`,
-    };
-  })));
+  out.push(topic(
+    "held-out size",
+    models.map((s) => {
+      const c = s.heldout.compositions.find((x) => x.composition === main);
+      return {
+        label: s.label,
+        key: String(c?.size90 ?? null),
+        text: c?.size90 == null ? "reaches no 90% size" : `reaches 90% of its best with ${c.size90} ${main} examples`,
+      };
+    }),
+  ));
+  out.push(topic(
+    "reweighting",
+    models.map((s) => {
+      const a = s.reweighting.arms[0];
+      const rows = a?.gammaRows ?? [];
+      const best = rows.reduce((x, y) => (y.worstGroupAccuracy.mean > x.worstGroupAccuracy.mean ? y : x), rows[0]);
+      const gain = best ? best.worstGroupAccuracy.mean - rows[0].worstGroupAccuracy.mean : NaN;
+      const helps = gain > 0.02;
+      return {
+        label: s.label,
+        key: String(helps),
+        text: `${helps ? "gains" : "gains no more than 2 points"} from raising gamma on the ${a?.arm ?? "?"} set (${
+          (100 * gain).toFixed(1)
+        } points)`,
+      };
+    }),
+  ));
   for (const m of config.worstGroupMethods.slice(1)) {
-    out.push(topic(`${m} vs ${config.worstGroupMethods[0]}`, models.map((s) => {
-      const row = s.worstGroup.rows.find((r) => r.method === m);
-      const v = row?.difference ? verdict(row.difference) : "unclear";
-      return { label: s.label, key: v, text: `${row?.difference ? pointsCi(row.difference) : "–"} for ${m}` };
-    })));
+    out.push(topic(
+      `${m} vs ${config.worstGroupMethods[0]}`,
+      models.map((s) => {
+        const row = s.worstGroup.rows.find((r) => r.method === m);
+        const v = row?.difference ? verdict(row.difference) : "unclear";
+        return { label: s.label, key: v, text: `${row?.difference ? pointsCi(row.difference) : "–"} for ${m}` };
+      }),
+    ));
   }
   return out;
 }

@@ -123,7 +123,11 @@ export const STUDY_QUICK: Readonly<Partial<StudyConfig>> = Object.freeze({
   amplitudes: [0, 1],
   strengthMethods: ["dfr"],
   heldoutSize: 2000,
-  heldoutSweep: { method: "dfr", sizes: [200, 2000], compositions: [{ mode: "decorrelated" }, { mode: "like-training" }] },
+  heldoutSweep: {
+    method: "dfr",
+    sizes: [200, 2000],
+    compositions: [{ mode: "decorrelated" }, { mode: "like-training" }],
+  },
   gammaSweep: { method: "afr", gammas: [0, 4], arms: [{ mode: "like-training" }, { mode: "decorrelated" }] },
   testSize: 4000,
   methods: {
@@ -182,7 +186,10 @@ function numbers(
   opts: { min?: number; max?: number; integer?: boolean } = {},
 ): number[] {
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(path, "a non-empty list of numbers", v);
-  return distinct(path, v.map((x, i) => (opts.integer ? integer(`${path}[${i}]`, x, opts) : finite(`${path}[${i}]`, x, opts))));
+  return distinct(
+    path,
+    v.map((x, i) => (opts.integer ? integer(`${path}[${i}]`, x, opts) : finite(`${path}[${i}]`, x, opts))),
+  );
 }
 
 /** The list itself, or an error naming the first value already in it. */

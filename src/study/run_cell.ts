@@ -151,17 +151,21 @@ export function compactDiagnostics(d: Record<string, unknown>): Record<string, u
 
 /** The attribute draw of a held-out composition in a cell of strength `rho`. */
 function heldoutAttributes(c: HeldoutComposition, rho: number): { mode: "random" | "aligned"; rho: number } {
-  return c.mode === "decorrelated"
-    ? { mode: "random", rho }
-    : { mode: "aligned", rho: c.mode === "mix" ? c.rho : rho };
+  return c.mode === "decorrelated" ? { mode: "random", rho } : { mode: "aligned", rho: c.mode === "mix" ? c.rho : rho };
 }
 
 /** The group ids' classes and agreement under the cell's grouping (fine: y * K + a; coarse: y * 2 + conflicting). */
 function groupTable(grouping: string, numGroups: number, numAttributes: number): CellResult["groups"] {
-  return Array.from({ length: numGroups }, (_, g) =>
-    grouping === "fine"
-      ? { label: Math.floor(g / numAttributes), aligned: g % numAttributes === alignedAttribute(Math.floor(g / numAttributes), numAttributes) }
-      : { label: g >> 1, aligned: g % 2 === 0 });
+  return Array.from(
+    { length: numGroups },
+    (_, g) =>
+      grouping === "fine"
+        ? {
+          label: Math.floor(g / numAttributes),
+          aligned: g % numAttributes === alignedAttribute(Math.floor(g / numAttributes), numAttributes),
+        }
+        : { label: g >> 1, aligned: g % 2 === 0 },
+  );
 }
 
 /** Run one cell. */
@@ -193,7 +197,10 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     makeSplit(spec(seed(k), n, { mode, rho: cell.rho }, seed(k + 1)), {}, feature);
   // Held-out sets, one draw per composition (its seeds from the composition's place in the config's list of
   // every composition, so a cell and its sweeps see the same draw), as large as its largest use.
-  const used = [config.heldout, ...(cell.sweeps ? [...config.heldoutSweep.compositions, ...config.gammaSweep.arms] : [])];
+  const used = [
+    config.heldout,
+    ...(cell.sweeps ? [...config.heldoutSweep.compositions, ...config.gammaSweep.arms] : []),
+  ];
   const all = [config.heldout, ...config.heldoutSweep.compositions, ...config.gammaSweep.arms];
   const names = [...new Set(all.map(compositionName))];
   const needed = new Map<string, number>();
@@ -209,14 +216,21 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     const name = compositionName(c);
     if (heldouts.has(name)) continue;
     const k = 20 + 2 * names.indexOf(name);
-    heldouts.set(name, await makeSplit(spec(seed(k), needed.get(name)!, heldoutAttributes(c, cell.rho), seed(k + 1)), {}, feature));
+    heldouts.set(
+      name,
+      await makeSplit(spec(seed(k), needed.get(name)!, heldoutAttributes(c, cell.rho), seed(k + 1)), {}, feature),
+    );
   }
   const mainHeldout = prefix(heldouts.get(compositionName(config.heldout))!, config.heldoutSize);
   // The training set is the reference training set (MNIST-1D seed 42); the rest are fresh draws.
   const splits = {
     train: await makeSplit(trainSpec(cell.rho, "aligned", seed(2)), {}, feature),
     heldout: mainHeldout,
-    val: await makeSplit(spec(seed(5), SPLIT_DEFAULTS.val.numSamples, { mode: "random", rho: cell.rho }, seed(6)), {}, feature),
+    val: await makeSplit(
+      spec(seed(5), SPLIT_DEFAULTS.val.numSamples, { mode: "random", rho: cell.rho }, seed(6)),
+      {},
+      feature,
+    ),
     test: await draw(7, config.testSize, "absent"),
   };
   lap("data");
@@ -279,7 +293,12 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
           reuse({ heldout: prefix(heldouts.get(compositionName(c))!, size) }),
           methodParams(config, sweepMethod.name),
         );
-        return { composition: compositionName(c), size, scores: score(ctx, "test", r.logits.test), selected: r.selected };
+        return {
+          composition: compositionName(c),
+          size,
+          scores: score(ctx, "test", r.logits.test),
+          selected: r.selected,
+        };
       })
     );
     lap("heldoutSweep");

@@ -106,6 +106,7 @@ test("smoke test: experiment --quick finishes, its report has every section, and
   const r = await cli(["experiment", "--quick", "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   const seconds = (performance.now() - start) / 1000;
+  assert.match(r.stdout, /study \(quick\): 8 cells to run, estimated CPU time \d+ s on one quiet core/);
   const dir = `${out}/quick`;
   const s = JSON.parse(await readFile(`${dir}/summary.json`, "utf8"));
   assert.deepEqual(s.models.map((m: { label: string }) => m.label), s.config.models, "one summary per model");
@@ -121,7 +122,10 @@ test("smoke test: experiment --quick finishes, its report has every section, and
     // The shortcut helps in distribution and hurts without the feature, and more when it conflicts.
     assert.ok(erm.inDistribution.accuracy.mean > erm.absent.accuracy.mean + 0.2, `${m.label}: ${JSON.stringify(erm)}`);
     assert.ok(erm.absent.accuracy.mean > erm.conflicting.accuracy.mean, m.label);
-    assert.ok(m.base.clean.accuracy.mean > erm.absent.accuracy.mean, `${m.label}: the clean model beats ERM without the feature`);
+    assert.ok(
+      m.base.clean.accuracy.mean > erm.absent.accuracy.mean,
+      `${m.label}: the clean model beats ERM without the feature`,
+    );
     assert.ok(m.base.trainAccuracy.mean > 0.9, `${m.label}: spurious data is easy to fit`);
     for (const name of Object.keys(s.config.methods)) {
       assert.ok(Number.isFinite(m.base.methods[name].accuracy.mean), `${m.label}: ${name}`);
@@ -137,10 +141,32 @@ test("smoke test: experiment --quick finishes, its report has every section, and
     for (const [key, text, parts] of expected) {
       assert.doesNotMatch(text, /NaN|undefined/, `${m.label} ${key}: ${text}`);
       for (const part of parts) assert.ok(text.includes(part), `${m.label} ${key} should mention ${part}: ${text}`);
-      assert.ok(html.includes(text.slice(0, 40).replaceAll("&", "&amp;").replaceAll("<", "&lt;")), `${key} is in the page`);
+      assert.ok(
+        html.includes(text.slice(0, 40).replaceAll("&", "&amp;").replaceAll("<", "&lt;")),
+        `${key} is in the page`,
+      );
     }
   }
   // The models' comparison is computed and shown.
   assert.ok(s.comparison.length > 0 && html.includes(s.comparison[0].text.slice(0, 30)));
   t.diagnostic(`experiment --quick took ${seconds.toFixed(1)} s`);
+});
+
+test("the full preset prints its cell count and estimated CPU time before it starts", async () => {
+  const out = await freshPath("full");
+  const c = cliCommand(["experiment", "--preset", "full", "--out", out, "--workers", "1"]);
+  const child = spawn(c.cmd, c.args, { stdio: ["ignore", "pipe", "ignore"] });
+  let text = "";
+  const line = await new Promise<string>((resolve) => {
+    child.stdout!.on("data", (chunk: Uint8Array) => {
+      text += new TextDecoder().decode(chunk);
+      const first = text.split("\n").find((l) => l.startsWith("study (full)"));
+      if (first) resolve(first);
+    });
+    child.once("exit", () => resolve(text));
+  });
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
+  // 5 seeds x 2 models x 2 groupings x (10 strengths of the patch kind + 2 other kinds) = 240.
+  assert.match(line, /^study \(full\): 240 cells to run, estimated CPU time [\d.]+ h on one quiet core/);
 });

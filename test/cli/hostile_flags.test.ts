@@ -75,11 +75,12 @@ for (const [command, argv, message] of CASES) {
   });
 }
 
-test("study configs: empty methods, duplicate seeds, a gigantic amplitude, a prototype name -> exit 2 naming the field", async () => {
+test("study configs: empty methods, a hyperparameter out of range, duplicate seeds, a gigantic amplitude, a prototype name -> exit 2 naming the field", async () => {
   const dir = await freshPath("configs");
   await mkdir(dir, { recursive: true });
   const configs: [unknown, RegExp][] = [
-    [{ methods: [] }, /methods: expected a non-empty list of method names/],
+    [{ methods: [] }, /methods: expected an object of method names/],
+    [{ methods: { dfr: { C: [-1] } } }, /methods\.dfr\.C\[0\]: expected a finite number in \[0\.000001, 10000\]/],
     [{ methods: ["toString"] }, /methods\[0\]: expected one of erm/],
     [{ seeds: [0, 0] }, /seeds\[1\]: expected a value not already in the list, got 0/],
     [{ amplitude: 1e308 }, /amplitude: expected a finite number in \[0, 1000\], got 1e\+308/],
@@ -93,6 +94,15 @@ test("study configs: empty methods, duplicate seeds, a gigantic amplitude, a pro
   const deep = join(dir, "deep.json");
   await writeFile(deep, `{"seeds":${"[".repeat(10_000)}0${"]".repeat(10_000)}}`);
   await rejects("experiment", ["--config", deep], /--config: expected JSON nested at most 32 levels/);
+});
+
+test("presets: an unknown one, or --quick with --preset, is exit 2 naming the flag", async () => {
+  await rejects("experiment", ["--preset", "huge"], /--preset: expected one of default, quick, full, got "huge"/);
+  await rejects(
+    "experiment",
+    ["--quick", "--preset", "full"],
+    /--quick: expected no --preset with it, got --preset full/,
+  );
 });
 
 test("report on a run whose config.json or results.jsonl is damaged -> exit 2 naming the line", async () => {

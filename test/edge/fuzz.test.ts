@@ -154,9 +154,15 @@ const acceptedArb = fc.oneof(
         sizes: fc.uniqueArray(fc.integer({ min: 20, max: 300 }), { minLength: 1, maxLength: 2 }),
         compositions: fc.constant(["decorrelated"]),
       }),
-      gammaSweep: fc.record({ method: fc.constant("afr"), gammas: fc.constant([4]), arms: fc.constant(["like-training"]) }),
+      gammaSweep: fc.record({
+        method: fc.constant("afr"),
+        gammas: fc.constant([4]),
+        arms: fc.constant(["like-training"]),
+      }),
       methods: fc.subarray(["erm", "dfr", "afr", "gdro-ll"], { minLength: 1, maxLength: 2 }).map((names) =>
-        Object.fromEntries(names.map((m) => [m, m === "dfr" ? { C: [0.1], refits: 1 } : m === "afr" ? { gamma: [4], lambda: [0] } : {}]))
+        Object.fromEntries(
+          names.map((m) => [m, m === "dfr" ? { C: [0.1], refits: 1 } : m === "afr" ? { gamma: [4], lambda: [0] } : {}]),
+        )
       ),
     }),
     sweeps: fc.boolean(),
@@ -187,7 +193,11 @@ test(`accepted requests finish within ${FACTOR}x their predicted time`, async ()
       const isNpy = "npy" in rest && rest.npy;
       const body = JSON.stringify(isNpy ? { mnist: rest.mnist } : { ...rest, npy: undefined });
       const units = "config" in rest
-        ? cellCost(resolveStudyConfig(rest.config), { model: rest.config.models[0] as "mlp" | "cnn", base: true, sweeps: rest.sweeps }).units
+        ? cellCost(resolveStudyConfig(rest.config), {
+          model: rest.config.models[0] as "mlp" | "cnn",
+          base: true,
+          sweeps: rest.sweeps,
+        }).units
         : route === "/generate"
         ? generateCost(resolveMnist1dArgs(rest.mnist), false, isNpy ? "x" : undefined).units
         : trainCost(

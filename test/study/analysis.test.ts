@@ -86,7 +86,8 @@ function synthetic(c: Cell): CellResult {
   const sweepWga = (size: number) =>
     c.model === "mlp" ? { 100: 0.1, 300: 0.35, 1000: 0.4 }[size]! : { 100: 0.3, 300: 0.5, 1000: 0.5 }[size]!;
   // Q3: 1000 examples; conflicting groups hold 10 each on the like-training set, 45 on the decorrelated one.
-  const counts = (arm: string) => GROUPS.map((g) => (g.aligned ? (arm === "like-training" ? 90 : 55) : arm === "like-training" ? 10 : 45));
+  const counts = (arm: string) =>
+    GROUPS.map((g) => (g.aligned ? (arm === "like-training" ? 90 : 55) : arm === "like-training" ? 10 : 45));
   const gammaEntry = (arm: string, gamma: number) => {
     const n = counts(arm);
     // Weight per example: aligned 1, conflicting 1 + gamma / 2 (ratio 6 at gamma 10), normalised below.
@@ -205,8 +206,14 @@ test("Q3: minority counts per group, their weight and the effective sample size 
 test("Q4: paired 95% intervals decide, per model", () => {
   const wg = (name: string) => model(name).worstGroup.rows.find((r) => r.method === "afr-wg")!;
   assert.ok(Math.abs(wg("mlp").difference!.mean - 0.08) < 1e-9);
-  assert.match(model("mlp").worstGroup.conclusion, /afr-wg \+8\.0 points \[8\.0, 8\.0\] \(its 95% interval lies above zero\)/);
-  assert.match(model("cnn").worstGroup.conclusion, /afr-wg 0\.0 points \[[-\d.]+, [\d.]+\] \(its 95% interval includes zero\)/);
+  assert.match(
+    model("mlp").worstGroup.conclusion,
+    /afr-wg \+8\.0 points \[8\.0, 8\.0\] \(its 95% interval lies above zero\)/,
+  );
+  assert.match(
+    model("cnn").worstGroup.conclusion,
+    /afr-wg 0\.0 points \[[-\d.]+, [\d.]+\] \(its 95% interval includes zero\)/,
+  );
 });
 
 test("why DFR falls below ERM: the strength, its subsample, its C and the grid's edge", () => {
@@ -216,10 +223,16 @@ test("why DFR falls below ERM: the strength, its subsample, its C and the grid's
   assert.equal(zero.subsample, 740);
   assert.equal(zero.gridEdgeCells, 3);
   assert.equal(zero.selected.C, 0.01);
-  assert.match(r.conclusion, /dfr falls below ERM at rho 0\.9, amplitude 0: .*subsample of 740 of the 1000 held-out examples with C 0\.01, at its grid's edge in 3 of 3 cells/);
+  assert.match(
+    r.conclusion,
+    /dfr falls below ERM at rho 0\.9, amplitude 0: .*subsample of 740 of the 1000 held-out examples with C 0\.01, at its grid's edge in 3 of 3 cells/,
+  );
   assert.match(r.conclusion, /dfr's best C sat at an edge of its grid at its smallest C in 3/);
   // The probe equals ERM at amplitude 0, so it beats DFR there and nowhere else.
-  assert.match(r.referenceConclusion, /probe .* beats dfr at rho 0\.9, amplitude 0 \(60\.0% vs 50\.0%\), and dfr beats it at \d+ of \d+ strengths/);
+  assert.match(
+    r.referenceConclusion,
+    /probe .* beats dfr at rho 0\.9, amplitude 0 \(60\.0% vs 50\.0%\), and dfr beats it at \d+ of \d+ strengths/,
+  );
 });
 
 test("which groups are worst, and the kinds at the base strength", () => {

@@ -35,7 +35,8 @@ test("fields that name methods follow a user's method list unless given", () => 
   assert.equal(c.referenceMethod, null);
   assert.throws(
     () => resolveStudyConfig({ methods: ["dfr"], strengthMethods: ["afr"] }),
-    (e: unknown) => e instanceof ConfigError && e.path === "strengthMethods[0]" && /the study's methods \(dfr\)/.test(e.message),
+    (e: unknown) =>
+      e instanceof ConfigError && e.path === "strengthMethods[0]" && /the study's methods \(dfr\)/.test(e.message),
   );
 });
 
@@ -68,14 +69,26 @@ const BAD: [unknown, string, RegExp][] = [
   [{ models: ["mlp", "mlp"] }, "models[1]", /not already in the list/],
   [{ kinds: ["patch", "colour"] }, "kinds[1]", /one of "patch"/],
   [{ groupings: [] }, "groupings", /a non-empty list/],
-  [{ heldoutSweep: { method: "dfr", sizes: [5], compositions: ["decorrelated"] } }, "heldoutSweep.sizes[0]", /integer in \[20,/],
-  [{ heldoutSweep: { method: "nope", sizes: [50], compositions: ["decorrelated"] } }, "heldoutSweep.method", /one of erm/],
+  [
+    { heldoutSweep: { method: "dfr", sizes: [5], compositions: ["decorrelated"] } },
+    "heldoutSweep.sizes[0]",
+    /integer in \[20,/,
+  ],
+  [
+    { heldoutSweep: { method: "nope", sizes: [50], compositions: ["decorrelated"] } },
+    "heldoutSweep.method",
+    /one of erm/,
+  ],
   [{ heldout: { mode: "mix" } }, "heldout.rho", /a finite number in \[0, 1\]/],
   [{ heldout: { mode: "mix", rho: 0.5, extra: 1 } }, "heldout.extra", /known fields/],
   [{ heldout: "sideways" }, "heldout", /one of "decorrelated", "like-training", "mix"/],
   [{ gammaSweep: { method: "dfr", gammas: [1], arms: ["decorrelated"] } }, "gammaSweep.method", /gamma hyperparameter/],
   [{ gammaSweep: { method: "afr", gammas: [-1], arms: ["decorrelated"] } }, "gammaSweep.gammas[0]", /in \[0, 100\]/],
-  [{ gammaSweep: { method: "afr", gammas: [1], arms: ["decorrelated", "decorrelated"] } }, "gammaSweep.arms[1]", /not already/],
+  [
+    { gammaSweep: { method: "afr", gammas: [1], arms: ["decorrelated", "decorrelated"] } },
+    "gammaSweep.arms[1]",
+    /not already/,
+  ],
   [{ referenceMethod: "jtt" }, "referenceMethod", /one of the study's methods/],
   [{ stepz: 3 }, "stepz", /known fields/],
   [[1, 2], "config", /an object/],
