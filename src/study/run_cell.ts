@@ -325,16 +325,9 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     lap("clean");
   }
   disposeModel(ctx.erm);
+  const { id, model, kind, grouping, rho, amplitude, seed: cellSeed, base, sweeps } = cell;
   return {
-    id: cell.id,
-    model: cell.model,
-    kind: cell.kind,
-    grouping: cell.grouping,
-    rho: cell.rho,
-    amplitude: cell.amplitude,
-    seed: cell.seed,
-    base: cell.base,
-    sweeps: cell.sweeps,
+    ...{ id, model, kind, grouping, rho, amplitude, seed: cellSeed, base, sweeps },
     numGroups: ctx.numGroups,
     groups: groupTable(cell.grouping, ctx.numGroups, splits.test.numAttributes),
     testSize: splits.test.y.length,
