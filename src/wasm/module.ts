@@ -162,6 +162,25 @@ export interface KernelExports {
     groupOf: number,
     numGroups: number,
   ): number;
+  headWorkFloats(n: number, d: number, k: number): number;
+  headAdamSteps(
+    x: number,
+    n: number,
+    d: number,
+    k: number,
+    y: number,
+    weights: number,
+    groupOf: number,
+    numGroups: number,
+    groupState: number,
+    params: number,
+    anchor: number,
+    ce: number,
+    scalars: number,
+    work: number,
+    steps: number,
+  ): void;
+  headPredict(x: number, n: number, d: number, k: number, work: number, z: number, pred: number): void;
   cdWorkDoubles(n: number, dd: number): number;
   cdPaddedRows(n: number): number;
   binaryLogregCD(
