@@ -208,6 +208,151 @@ function backward(x: usize, n: i32, dp: i32, kp: i32, R: usize, G: usize): void 
   }
 }
 
+// Sparse features (embeddings after a ReLU are half zeros or more): X as compressed rows for the
+// forward product and compressed columns for the backward one, each product then touching only the
+// nonzero entries. `sparse` points at six i32 addresses: rowStart (n + 1), colOf, rowValue (the
+// rows' entries), colStart (d + 1), rowOf, colValue (the columns' entries). Each output vector has
+// two accumulators, over alternate entries, so that consecutive adds do not wait on each other.
+
+// @ts-ignore: decorator
+@inline function sparsePart(sparse: usize, i: i32): usize {
+  return <usize>load<i32>(sparse + (<usize>i << 2));
+}
+
+// Z = X W + b on columns c..c+11 from compressed rows.
+function sparseForward3(sparse: usize, n: i32, kp: i32, W: usize, b: usize, Z: usize, c: i32): void {
+  const rowStart = sparsePart(sparse, 0);
+  const colOf = sparsePart(sparse, 1);
+  const value = sparsePart(sparse, 2);
+  const zBytes = <usize>kp << 2;
+  const wBytes = <usize>kp << 2;
+  const co = <usize>c << 2;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < n; i++) {
+    let a0 = v128.load(b + co), a1 = v128.load(b + co, 16), a2 = v128.load(b + co, 32);
+    let e0 = zero, e1 = zero, e2 = zero;
+    let e = load<i32>(rowStart + (<usize>i << 2));
+    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
+    for (; e + 2 <= end; e += 2) {
+      const o = <usize>e << 2;
+      let wr = W + <usize>load<i32>(colOf + o) * wBytes + co;
+      let s = v128.load32_splat(value + o);
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
+      wr = W + <usize>load<i32>(colOf + o, 4) * wBytes + co;
+      s = v128.load32_splat(value + o, 4);
+      e0 = f32x4.add(e0, f32x4.mul(s, v128.load(wr)));
+      e1 = f32x4.add(e1, f32x4.mul(s, v128.load(wr, 16)));
+      e2 = f32x4.add(e2, f32x4.mul(s, v128.load(wr, 32)));
+    }
+    if (e < end) {
+      const o = <usize>e << 2;
+      const wr = W + <usize>load<i32>(colOf + o) * wBytes + co;
+      const s = v128.load32_splat(value + o);
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
+    }
+    const z = Z + <usize>i * zBytes + co;
+    v128.store(z, f32x4.add(a0, e0));
+    v128.store(z, f32x4.add(a1, e1), 16);
+    v128.store(z, f32x4.add(a2, e2), 32);
+  }
+}
+
+// Z = X W + b on columns c..c+3 from compressed rows.
+function sparseForward1(sparse: usize, n: i32, kp: i32, W: usize, b: usize, Z: usize, c: i32): void {
+  const rowStart = sparsePart(sparse, 0);
+  const colOf = sparsePart(sparse, 1);
+  const value = sparsePart(sparse, 2);
+  const co = <usize>c << 2;
+  for (let i = 0; i < n; i++) {
+    let a = v128.load(b + co);
+    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
+    for (let e = load<i32>(rowStart + (<usize>i << 2)); e < end; e++) {
+      const o = <usize>e << 2;
+      const wr = W + ((<usize>load<i32>(colOf + o) * <usize>kp) << 2) + co;
+      a = f32x4.add(a, f32x4.mul(v128.load32_splat(value + o), v128.load(wr)));
+    }
+    v128.store(Z + ((<usize>i * <usize>kp) << 2) + co, a);
+  }
+}
+
+// G row j, columns c..c+11 = sum over column j's entries x_ij R[i, c..c+11], for j < d.
+function sparseBackward3(sparse: usize, d: i32, kp: i32, R: usize, G: usize, c: i32): void {
+  const colStart = sparsePart(sparse, 3);
+  const rowOf = sparsePart(sparse, 4);
+  const value = sparsePart(sparse, 5);
+  const zBytes = <usize>kp << 2;
+  const co = <usize>c << 2;
+  const zero = f32x4.splat(0);
+  for (let j = 0; j < d; j++) {
+    let a0 = zero, a1 = zero, a2 = zero, e0 = zero, e1 = zero, e2 = zero;
+    let e = load<i32>(colStart + (<usize>j << 2));
+    const end = load<i32>(colStart + (<usize>(j + 1) << 2));
+    for (; e + 2 <= end; e += 2) {
+      const o = <usize>e << 2;
+      let rr = R + <usize>load<i32>(rowOf + o) * zBytes + co;
+      let s = v128.load32_splat(value + o);
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(rr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(rr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(rr, 32)));
+      rr = R + <usize>load<i32>(rowOf + o, 4) * zBytes + co;
+      s = v128.load32_splat(value + o, 4);
+      e0 = f32x4.add(e0, f32x4.mul(s, v128.load(rr)));
+      e1 = f32x4.add(e1, f32x4.mul(s, v128.load(rr, 16)));
+      e2 = f32x4.add(e2, f32x4.mul(s, v128.load(rr, 32)));
+    }
+    if (e < end) {
+      const o = <usize>e << 2;
+      const rr = R + <usize>load<i32>(rowOf + o) * zBytes + co;
+      const s = v128.load32_splat(value + o);
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(rr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(rr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(rr, 32)));
+    }
+    const g = G + ((<usize>j * <usize>kp) << 2) + co;
+    v128.store(g, f32x4.add(a0, e0));
+    v128.store(g, f32x4.add(a1, e1), 16);
+    v128.store(g, f32x4.add(a2, e2), 32);
+  }
+}
+
+// G row j, columns c..c+3, the same one vector at a time.
+function sparseBackward1(sparse: usize, d: i32, kp: i32, R: usize, G: usize, c: i32): void {
+  const colStart = sparsePart(sparse, 3);
+  const rowOf = sparsePart(sparse, 4);
+  const value = sparsePart(sparse, 5);
+  const co = <usize>c << 2;
+  for (let j = 0; j < d; j++) {
+    let a = f32x4.splat(0);
+    const end = load<i32>(colStart + (<usize>(j + 1) << 2));
+    for (let e = load<i32>(colStart + (<usize>j << 2)); e < end; e++) {
+      const o = <usize>e << 2;
+      const rr = R + ((<usize>load<i32>(rowOf + o) * <usize>kp) << 2) + co;
+      a = f32x4.add(a, f32x4.mul(v128.load32_splat(value + o), v128.load(rr)));
+    }
+    v128.store(G + ((<usize>j * <usize>kp) << 2) + co, a);
+  }
+}
+
+// Z = X W + b, dense (x) or from compressed rows (sparse != 0).
+function product(x: usize, sparse: usize, n: i32, dp: i32, kp: i32, W: usize, b: usize, Z: usize): void {
+  if (sparse == 0) return forward(x, n, dp, kp, W, b, Z);
+  let c = 0;
+  for (; c + 12 <= kp; c += 12) sparseForward3(sparse, n, kp, W, b, Z, c);
+  for (; c < kp; c += 4) sparseForward1(sparse, n, kp, W, b, Z, c);
+}
+
+// G = X^T R, dense or from compressed columns (rows d..dp-1 of G are not written then).
+function productT(x: usize, sparse: usize, n: i32, d: i32, dp: i32, kp: i32, R: usize, G: usize): void {
+  if (sparse == 0) return backward(x, n, dp, kp, R, G);
+  let c = 0;
+  for (; c + 12 <= kp; c += 12) sparseBackward3(sparse, d, kp, R, G, c);
+  for (; c < kp; c += 4) sparseBackward1(sparse, d, kp, R, G, c);
+}
+
 // Lane q of a row's vector v (lanes 4v..4v+3) is a class when 4v + q < k; other lanes get -infinity.
 // @ts-ignore: decorator
 @inline function masked(z: v128, v: i32, k: i32): v128 {
@@ -215,13 +360,52 @@ function backward(x: usize, n: i32, dp: i32, kp: i32, R: usize, G: usize): void 
   return v128.bitselect(z, NEG_INF, i32x4.lt_s(lane, i32x4.splat(k)));
 }
 
-// Each row of Z becomes softmax(z) - onehot(y) (float32; lanes past k become 0); its cross-entropy
-// log(sum) - (z_y - max) goes to ce (float64) when ce is not 0.
-function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize): void {
+// Each row of Z becomes w_i (softmax(z) - onehot(y)) (float32; lanes past k become 0) with w_i from
+// `weights` (float64), summed into gb; or, when weights is 0, the unweighted residual (Group DRO
+// weighs the rows once every loss is known). Row i's cross-entropy log(sum) - (z_y - max) goes to
+// ce (float64) when ce is not 0.
+function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize, weights: usize, gb: usize): void {
   const vectors = kp >> 2;
   const zBytes = <usize>kp << 2;
+  if (weights != 0) memory.fill(gb, 0, zBytes);
+  const zero = f32x4.splat(0);
+  let g0 = zero, g1 = zero, g2 = zero;
   for (let i = 0; i < n; i++) {
     const row = Z + <usize>i * zBytes;
+    const yi = load<i32>(y + (<usize>i << 2));
+    const w: f32 = weights != 0 ? <f32>load<f64>(weights + (<usize>i << 3)) : 1;
+    const yp = row + (<usize>yi << 2);
+    if (vectors == 3) {
+      // Up to 12 classes (MNIST-1D has 10): the row stays in registers.
+      const v0 = masked(v128.load(row), 0, k);
+      const v1 = masked(v128.load(row, 16), 1, k);
+      const v2 = masked(v128.load(row, 32), 2, k);
+      const mv = f32x4.pmax(f32x4.pmax(v0, v1), v2);
+      const m: f32 = max(
+        max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
+        max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)),
+      );
+      const ms = f32x4.splat(m);
+      const zy = load<f32>(yp) - m;
+      const e0 = exp4(f32x4.sub(v0, ms));
+      const e1 = exp4(f32x4.sub(v1, ms));
+      const e2 = exp4(f32x4.sub(v2, ms));
+      const acc = f32x4.add(f32x4.add(e0, e1), e2);
+      const sum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
+        (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      if (ce != 0) store<f64>(ce + (<usize>i << 3), Math.log(<f64>sum) - <f64>zy);
+      const scale = f32x4.splat(w / sum);
+      v128.store(row, f32x4.mul(e0, scale));
+      v128.store(row, f32x4.mul(e1, scale), 16);
+      v128.store(row, f32x4.mul(e2, scale), 32);
+      store<f32>(yp, load<f32>(yp) - w);
+      if (weights != 0) {
+        g0 = f32x4.add(g0, v128.load(row));
+        g1 = f32x4.add(g1, v128.load(row, 16));
+        g2 = f32x4.add(g2, v128.load(row, 32));
+      }
+      continue;
+    }
     let mv = NEG_INF;
     for (let v = 0; v < vectors; v++) mv = f32x4.pmax(mv, masked(v128.load(row + (<usize>v << 4)), v, k));
     const m: f32 = max(
@@ -229,10 +413,8 @@ function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize): void
       max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)),
     );
     const ms = f32x4.splat(m);
-    const yi = load<i32>(y + (<usize>i << 2));
-    const yp = row + (<usize>yi << 2);
     const zy = load<f32>(yp) - m;
-    let acc = f32x4.splat(0);
+    let acc = zero;
     for (let v = 0; v < vectors; v++) {
       const p = row + (<usize>v << 4);
       const e = exp4(f32x4.sub(masked(v128.load(p), v, k), ms));
@@ -242,12 +424,23 @@ function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize): void
     const sum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) +
       (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
     if (ce != 0) store<f64>(ce + (<usize>i << 3), Math.log(<f64>sum) - <f64>zy);
-    const ss = f32x4.splat(sum);
+    const scale = f32x4.splat(w / sum);
     for (let v = 0; v < vectors; v++) {
       const p = row + (<usize>v << 4);
-      v128.store(p, f32x4.div(v128.load(p), ss));
+      v128.store(p, f32x4.mul(v128.load(p), scale));
     }
-    store<f32>(yp, load<f32>(yp) - 1);
+    store<f32>(yp, load<f32>(yp) - w);
+    if (weights != 0) {
+      for (let v = 0; v < vectors; v++) {
+        const p = gb + (<usize>v << 4);
+        v128.store(p, f32x4.add(v128.load(p), v128.load(row + (<usize>v << 4))));
+      }
+    }
+  }
+  if (weights != 0 && vectors == 3) {
+    v128.store(gb, g0);
+    v128.store(gb, g1, 16);
+    v128.store(gb, g2, 32);
   }
 }
 
@@ -272,23 +465,15 @@ function updateGroups(ce: usize, n: i32, groupOf: usize, numGroups: i32, state: 
   for (let g = 0; g < numGroups; g++) store<f64>(q + (<usize>g << 3), load<f64>(q + (<usize>g << 3)) / total);
 }
 
-// Scale row i of R by its weight (weights[i], or q_g / count_g of its group) and sum the rows into gb.
-function weightRows(
-  R: usize, n: i32, kp: i32, weights: usize, groupOf: usize, numGroups: i32, state: usize, gb: usize,
-): void {
+// Group DRO: scale row i of R by q_g / count_g of its group and sum the rows into gb.
+function weightRows(R: usize, n: i32, kp: i32, groupOf: usize, numGroups: i32, state: usize, gb: usize): void {
   const vectors = kp >> 2;
   const zBytes = <usize>kp << 2;
   memory.fill(gb, 0, zBytes);
   const count = state + (<usize>numGroups << 3);
   for (let i = 0; i < n; i++) {
-    let w: f32;
-    if (groupOf != 0) {
-      const g = <usize>load<i32>(groupOf + (<usize>i << 2)) << 3;
-      w = <f32>(load<f64>(state + g) / load<f64>(count + g));
-    } else {
-      w = <f32>load<f64>(weights + (<usize>i << 3));
-    }
-    const ws = f32x4.splat(w);
+    const g = <usize>load<i32>(groupOf + (<usize>i << 2)) << 3;
+    const ws = f32x4.splat(<f32>(load<f64>(state + g) / load<f64>(count + g)));
     const row = R + <usize>i * zBytes;
     for (let v = 0; v < vectors; v++) {
       const p = row + (<usize>v << 4);
@@ -310,14 +495,15 @@ function roundHead(theta: usize, d: i32, k: i32, kp: i32, W32: usize, b32: usize
 }
 
 /**
- * Run `steps` Adam steps on sum_i w_i CE_i + lambda ||theta - anchor||^2 (as lastlayer/descent.ts:
- * betas 0.9 and 0.999, epsilon 1e-8, powers of beta as running products kept in `scalars`). The
+ * Run `steps` Adam steps on sum_i w_i CE_i + lambda ||theta - anchor||^2 over rows x (or their
+ * compressed form `sparse`, when not 0), as lastlayer/descent.ts: betas 0.9 and 0.999, epsilon
+ * 1e-8, powers of beta as running products kept in `scalars`. The
  * weights are `weights` (n float64) or, when groupOf is not 0, q_g / count_g after each step's
  * online update of q with the losses at the step's head. `anchor` 0: no pull. W32 and b32 hold the
  * final head on return.
  */
 export function headAdamSteps(
-  x: usize, n: i32, d: i32, k: i32, y: usize, weights: usize, groupOf: usize, numGroups: i32,
+  x: usize, sparse: usize, n: i32, d: i32, k: i32, y: usize, weights: usize, groupOf: usize, numGroups: i32,
   groupState: usize, params: usize, anchor: usize, ce: usize, scalars: usize, work: usize, steps: i32,
 ): void {
   const dp = ceil4(d);
@@ -339,11 +525,15 @@ export function headAdamSteps(
   memory.fill(W32, 0, <usize>(dp * kp + kp) << 2); // padding stays zero
   for (let step = 0; step < steps; step++) {
     roundHead(theta, d, k, kp, W32, b32);
-    forward(x, n, dp, kp, W32, b32, Z);
-    residuals(Z, n, k, kp, y, groupOf != 0 ? ce : 0);
-    if (groupOf != 0) updateGroups(ce, n, groupOf, numGroups, groupState, eta);
-    weightRows(Z, n, kp, weights, groupOf, numGroups, groupState, gb);
-    backward(x, n, dp, kp, Z, G);
+    product(x, sparse, n, dp, kp, W32, b32, Z);
+    if (groupOf != 0) {
+      residuals(Z, n, k, kp, y, ce, 0, gb);
+      updateGroups(ce, n, groupOf, numGroups, groupState, eta);
+      weightRows(Z, n, kp, groupOf, numGroups, groupState, gb);
+    } else {
+      residuals(Z, n, k, kp, y, 0, weights, gb);
+    }
+    productT(x, sparse, n, d, dp, kp, Z, G);
     b1t *= 0.9;
     b2t *= 0.999;
     const c1 = 1 - b1t;
@@ -368,13 +558,16 @@ export function headAdamSteps(
 }
 
 /**
- * Predicted classes (first maximal logit, float32) of n rows of X (padded as the run's X) under the
- * head in the work block's W32 and b32; Z holds n x kp floats of scratch, pred n int32.
+ * Predicted classes (first maximal logit, float32) of n rows of X (padded as the run's X, or
+ * compressed in `sparse`) under the head in the work block's W32 and b32; Z holds n x kp floats of
+ * scratch, pred n int32.
  */
-export function headPredict(x: usize, n: i32, d: i32, k: i32, work: usize, Z: usize, pred: usize): void {
+export function headPredict(
+  x: usize, sparse: usize, n: i32, d: i32, k: i32, work: usize, Z: usize, pred: usize,
+): void {
   const dp = ceil4(d);
   const kp = ceil4(k);
-  forward(x, n, dp, kp, work, work + (<usize>(dp * kp) << 2), Z);
+  product(x, sparse, n, dp, kp, work, work + (<usize>(dp * kp) << 2), Z);
   for (let i = 0; i < n; i++) {
     const row = Z + ((<usize>i * <usize>kp) << 2);
     let best = 0;

@@ -165,6 +165,7 @@ export interface KernelExports {
   headWorkFloats(n: number, d: number, k: number): number;
   headAdamSteps(
     x: number,
+    sparse: number,
     n: number,
     d: number,
     k: number,
@@ -180,7 +181,16 @@ export interface KernelExports {
     work: number,
     steps: number,
   ): void;
-  headPredict(x: number, n: number, d: number, k: number, work: number, z: number, pred: number): void;
+  headPredict(
+    x: number,
+    sparse: number,
+    n: number,
+    d: number,
+    k: number,
+    work: number,
+    z: number,
+    pred: number,
+  ): void;
   cdWorkDoubles(n: number, dd: number): number;
   cdPaddedRows(n: number): number;
   binaryLogregCD(

@@ -55,6 +55,12 @@ export async function fingerprints(): Promise<Record<string, string>> {
   out.headAdamGroups = sha256(fast.run(start, { steps: 30, learningRate: 0.01, eta: 1 }).W);
   out.headAdamQ = sha256(fast.groupWeights());
   out.headAdamPredictions = sha256(fast.predictEval());
+  // The same read compressed (rectified features, as embeddings after a ReLU).
+  const relu = ds.x32.subarray(0, rows * 40).map((v) => Math.max(v, 0));
+  const sparse = new HeadAdam(relu, ds.y.subarray(0, rows), 40, 10, relu, "sparse");
+  sparse.setGroups(ds.y.subarray(0, rows), 10);
+  out.headAdamSparse = sha256(sparse.run(start, { steps: 30, learningRate: 0.01, eta: 1 }).W);
+  out.headAdamSparsePredictions = sha256(sparse.predictEval());
   // Training: weights after a few steps of each model (tfjs-wasm kernels and ours, Adam and SGD).
   const tf = await tfReady();
   for (const model of ["linear", "mlp", "cnn"] as const) {
