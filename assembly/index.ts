@@ -14,5 +14,6 @@ export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, softmaxLossGradGrouped, wasmExp, wasmLog } from "./logreg";
 export { binaryLogregCD, cdPaddedRows, cdWorkDoubles } from "./linear_cd";
 export { headAdamSteps, headPredict, headWorkFloats } from "./head_adam";
+export { headLogitsRows } from "./head_logits";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";

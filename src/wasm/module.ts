@@ -191,6 +191,17 @@ export interface KernelExports {
     z: number,
     pred: number,
   ): void;
+  headLogitsRows(
+    x: number,
+    xF32: number,
+    n: number,
+    d: number,
+    k: number,
+    W: number,
+    b: number,
+    out: number,
+    scratch: number,
+  ): void;
   cdWorkDoubles(n: number, dd: number): number;
   cdPaddedRows(n: number): number;
   binaryLogregCD(
