@@ -575,3 +575,58 @@ export function headPredict(
     store<i32>(pred + (<usize>i << 2), best);
   }
 }
+
+/** Nonzero values among the first `count` float32 at x (the facade sizes the compressed arrays with it). */
+export function countNonzero(x: usize, count: i32): i32 {
+  let nnz = 0;
+  for (let i = 0; i < count; i++) if (load<f32>(x + (<usize>i << 2)) != 0) nnz++;
+  return nnz;
+}
+
+/**
+ * Fill the six compressed arrays the `sparse` header points at (see sparseForward3) from n rows of
+ * d float32 at x: entries by row, then by column, each in ascending order.
+ */
+export function compressRows(x: usize, n: i32, d: i32, sparse: usize): void {
+  const rowStart = sparsePart(sparse, 0);
+  const colOf = sparsePart(sparse, 1);
+  const rowValue = sparsePart(sparse, 2);
+  const colStart = sparsePart(sparse, 3);
+  const rowOf = sparsePart(sparse, 4);
+  const colValue = sparsePart(sparse, 5);
+  memory.fill(colStart, 0, <usize>(d + 1) << 2);
+  let e = 0;
+  store<i32>(rowStart, 0);
+  for (let i = 0; i < n; i++) {
+    const row = x + ((<usize>i * <usize>d) << 2);
+    for (let j = 0; j < d; j++) {
+      const v = load<f32>(row + (<usize>j << 2));
+      if (v == 0) continue;
+      store<i32>(colOf + (<usize>e << 2), j);
+      store<f32>(rowValue + (<usize>e << 2), v);
+      e++;
+      const cp = colStart + (<usize>(j + 1) << 2);
+      store<i32>(cp, load<i32>(cp) + 1);
+    }
+    store<i32>(rowStart + (<usize>(i + 1) << 2), e);
+  }
+  for (let j = 0; j < d; j++) {
+    const cp = colStart + (<usize>(j + 1) << 2);
+    store<i32>(cp, load<i32>(cp) + load<i32>(cp - 4));
+  }
+  // Columns: walk the rows in order, each entry to its column's next free slot (colStart[j] is
+  // used as that cursor, then shifted back).
+  for (let i = 0; i < n; i++) {
+    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
+    for (let f = load<i32>(rowStart + (<usize>i << 2)); f < end; f++) {
+      const j = load<i32>(colOf + (<usize>f << 2));
+      const cp = colStart + (<usize>j << 2);
+      const slot = load<i32>(cp);
+      store<i32>(rowOf + (<usize>slot << 2), i);
+      store<f32>(colValue + (<usize>slot << 2), load<f32>(rowValue + (<usize>f << 2)));
+      store<i32>(cp, slot + 1);
+    }
+  }
+  for (let j = d; j > 0; j--) store<i32>(colStart + (<usize>j << 2), load<i32>(colStart + (<usize>(j - 1) << 2)));
+  store<i32>(colStart, 0);
+}

@@ -39,45 +39,6 @@ export type FeatureLayout = "dense" | "sparse" | "auto";
  * 55 to 70% zeros; on dense rows the tiled dense products are faster). */
 const SPARSE_ZEROS = 0.3;
 
-/** The nonzero entries of rows x (rows x d) by row and by column, each in ascending order. */
-function compress(x: Float32Array | Float64Array, rows: number, d: number) {
-  const rowStart = new Int32Array(rows + 1);
-  const colStart = new Int32Array(d + 1);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < d; j++) {
-      if (x[i * d + j] !== 0) {
-        rowStart[i + 1]++;
-        colStart[j + 1]++;
-      }
-    }
-  }
-  for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
-  for (let j = 0; j < d; j++) colStart[j + 1] += colStart[j];
-  const nnz = rowStart[rows];
-  const colOf = new Int32Array(nnz);
-  const rowValue = new Float32Array(nnz);
-  const rowOf = new Int32Array(nnz);
-  const colValue = new Float32Array(nnz);
-  const fill = colStart.slice(0, d);
-  for (let i = 0, e = 0; i < rows; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = x[i * d + j];
-      if (v === 0) continue;
-      colOf[e] = j;
-      rowValue[e++] = v;
-      rowOf[fill[j]] = i;
-      colValue[fill[j]++] = v;
-    }
-  }
-  return [rowStart, colOf, rowValue, colStart, rowOf, colValue];
-}
-
-function zeroShare(x: Float32Array | Float64Array): number {
-  let zeros = 0;
-  for (const v of x) if (v === 0) zeros++;
-  return x.length ? zeros / x.length : 0;
-}
-
 /** Adam on a last-layer problem held in its own WASM instance (see the file comment). */
 export class HeadAdam {
   readonly n: number;
@@ -125,12 +86,23 @@ export class HeadAdam {
     const k = (this.k = instantiateKernelsSync());
     k.reset();
     const kp = ceil4(classes);
-    this.sparse = layout === "sparse" || (layout === "auto" && zeroShare(x) >= SPARSE_ZEROS);
-    // Each set of rows as the kernel reads it: padded dense rows, or the address of six arrays' addresses.
-    const features = (v: Float32Array | Float64Array, rows: number) =>
-      this.sparse ? k.put(Int32Array.from(compress(v, rows, d), (a) => k.put(a))) : k.put(padRows(v, rows, d));
+    // Each set of rows as the kernel reads it: padded dense rows, or the address of the six
+    // compressed arrays' addresses (compressed in the kernel from a float32 copy).
+    const raw = (v: Float32Array | Float64Array, rows: number) => {
+      const ptr = k.put(v instanceof Float32Array ? v : Float32Array.from(v));
+      return { ptr, nnz: k.raw.countNonzero(ptr, rows * d) };
+    };
+    const train = raw(x, this.n);
+    this.sparse = layout === "sparse" || (layout === "auto" && train.nnz <= (1 - SPARSE_ZEROS) * x.length);
+    const features = (v: Float32Array | Float64Array, rows: number, r = raw(v, rows)) => {
+      if (!this.sparse) return k.put(padRows(v, rows, d));
+      const parts = [rows + 1, r.nnz, r.nnz, d + 1, r.nnz, r.nnz].map((count) => k.alloc(count * 4));
+      const header = k.put(Int32Array.from(parts));
+      k.raw.compressRows(r.ptr, rows, d, header);
+      return header;
+    };
     this.ptr = {
-      x: features(x, this.n),
+      x: features(x, this.n, train),
       y: k.put(y),
       weights: k.alloc(this.n * 8),
       groupOf: 0,

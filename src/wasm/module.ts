@@ -191,6 +191,8 @@ export interface KernelExports {
     z: number,
     pred: number,
   ): void;
+  countNonzero(x: number, count: number): number;
+  compressRows(x: number, n: number, d: number, sparse: number): void;
   headLogitsRows(
     x: number,
     xF32: number,
