@@ -6,8 +6,8 @@
 // The worst-group variant (afr-wg) also multiplies each weight by exp(eta * L_g), L_g the ERM loss
 // of the example's group on the held-out set: more weight where ERM is worst (needs its group labels).
 // The descent runs in WebAssembly (lastlayer/head_adam.ts): every step between two checkpoints in one
-// call, the validation predictions there too; a cell's AFR grid took 20 times its ERM training as JS
-// calls per step.
+// call, the validation predictions there too (as a JS call per step, AFR alone took 20 times a quick
+// study cell's ERM training).
 import type { Head } from "../lastlayer/problem.ts";
 import { HeadAdam } from "../lastlayer/head_adam.ts";
 import { ermLogits } from "./context.ts";
