@@ -8,11 +8,11 @@
 // float64 (each step rounds the head to float32 for the products). exp is metrics' 4-lane polynomial;
 // the group losses use this module's Math.log and Math.exp.
 //
-// Layout. X is n rows of dp = ceil4(d) floats (columns d..dp-1 zero). kp = ceil4(k). The float32
-// work block holds W32 (dp x kp), b32 (kp), G (dp x kp), gb (kp) and Z (n x kp: logits, then
-// residuals). `params` (float64) holds theta, m, v and anchor, each d*k + k values (W row-major, then
-// b). `scalars` (float64): lambda, learning rate, beta1^t, beta2^t, eta. `groupState` (float64):
-// q, count and summed loss per group.
+// Layout. X is n rows of dp = ceil4(d) floats (columns d..dp-1 zero), or compressed (see the sparse
+// kernels below). kp = ceil4(k). The float32 work block holds W32 (dp x kp), b32 (kp), G (dp x kp),
+// gb (kp) and Z (n x kp: logits, then residuals). `params` (float64) holds theta, m and v, each
+// d*k + k values (W row-major, then b); the anchor has the same layout. `scalars` (float64): lambda,
+// learning rate, beta1^t, beta2^t, eta. `groupState` (float64): q, count and summed loss per group.
 import { exp4 } from "./metrics";
 
 // @ts-ignore: decorator
