@@ -13,5 +13,7 @@ export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spu
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
 export { softmaxLossGrad, softmaxLossGradGrouped, wasmExp, wasmLog } from "./logreg";
 export { binaryLogregCD, cdPaddedRows, cdWorkDoubles } from "./linear_cd";
+export { compressRows, countNonzero, headAdamSteps, headPredict, headWorkFloats } from "./head_adam";
+export { headLogitsRows } from "./head_logits";
 export { softmaxXent } from "./xent";
 export { knn, conditionalP, optimise } from "./tsne";

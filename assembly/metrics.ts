@@ -18,7 +18,7 @@ export const ECE_BINS: i32 = 15;
 // conversions and `nearest` cost several x86 instructions each).
 const MAGIC: f32 = 12582912.0;
 // @ts-ignore: decorator
-@inline function exp4(x: v128): v128 {
+@inline export function exp4(x: v128): v128 {
   const low = f32x4.lt(x, f32x4.splat(-87.0));
   const xc = f32x4.pmax(x, f32x4.splat(-87.0)); // x is never NaN here; pmax is one instruction
   const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));

@@ -1,6 +1,6 @@
 // A last-layer classification problem held in its own WASM instance: fixed features X (n x d),
 // labels and optional example weights; evaluates sum_i w_i CE_i and its gradient for any (W, b).
-import { instantiateKernelsSync, type Kernels } from "../wasm/module.ts";
+import { instantiateKernelsSync, type Kernels, sharedKernels } from "../wasm/module.ts";
 
 /** A linear head: W is d x k row-major, b has k entries. */
 export interface Head {
@@ -137,8 +137,34 @@ export class LogregProblem {
   }
 }
 
-/** Logits x W + b for rows of x (n x d), in float32 (what the metrics take). */
+/** Rows per kernel call in headLogits, bounding the shared instance's memory whatever the input size. */
+const LOGIT_ROWS = 8192;
+
+/**
+ * Logits x W + b for rows of x (n x d), in float32 (what the metrics take): float64 sums in WebAssembly
+ * (assembly/head_logits.ts), the bits of headLogitsJs.
+ */
 export function headLogits(x: Float64Array | Float32Array, d: number, head: Head): Float32Array {
+  const k = head.b.length;
+  const n = x.length / d;
+  const out = new Float32Array(n * k);
+  const kern = sharedKernels();
+  const f32 = x instanceof Float32Array ? 1 : 0;
+  for (let start = 0; start < n; start += LOGIT_ROWS) {
+    const rows = Math.min(LOGIT_ROWS, n - start);
+    kern.reset();
+    const xp = kern.put(x.subarray(start * d, (start + rows) * d));
+    const W = kern.put(head.W);
+    const b = kern.put(head.b);
+    const o = kern.alloc(rows * k * 4);
+    kern.raw.headLogitsRows(xp, f32, rows, d, k, W, b, o, kern.alloc((k + 1) * 8));
+    out.set(kern.f32(o, rows * k), start * k);
+  }
+  return out;
+}
+
+/** The same in JS (the reference the kernel matches bit for bit). */
+export function headLogitsJs(x: Float64Array | Float32Array, d: number, head: Head): Float32Array {
   const k = head.b.length;
   const n = x.length / d;
   const out = new Float32Array(n * k);

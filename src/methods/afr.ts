@@ -5,10 +5,13 @@
 // best validation worst-group accuracy. Grid over gamma and lambda.
 // The worst-group variant (afr-wg) also multiplies each weight by exp(eta * L_g), L_g the ERM loss
 // of the example's group on the held-out set: more weight where ERM is worst (needs its group labels).
-import { type Head, LogregProblem } from "../lastlayer/problem.ts";
+// The descent runs in WebAssembly (lastlayer/head_adam.ts): every step between two checkpoints in one
+// call, the validation predictions there too (as a JS call per step, AFR alone took 20 times a quick
+// study cell's ERM training).
+import type { Head } from "../lastlayer/problem.ts";
+import { HeadAdam } from "../lastlayer/head_adam.ts";
 import { ermLogits } from "./context.ts";
-import { ermHead, selectionScore, splitLogits } from "./head_eval.ts";
-import { descend } from "../lastlayer/descent.ts";
+import { ermHead, predictionScore, splitLogits } from "./head_eval.ts";
 import type { Hyperparameters, HyperparameterSchema, Method, MethodContext, MethodResult } from "./types.ts";
 import { exp, log } from "../wasm/math.ts";
 
@@ -80,7 +83,7 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
   const steps = Number(params.steps ?? 100);
   const lr = Number(params.learningRate ?? 0.01);
   const anchor = ermHead(ctx);
-  const problem = new LogregProblem(Float64Array.from(ctx.embeddings(split)), y, d, k);
+  const problem = new HeadAdam(ctx.embeddings(split), y, d, k, ctx.embeddings("val"));
   // The worst-group factor: exp(eta * ERM's mean loss of the example's group on this split).
   const groupLoss = new Float64Array(ctx.numGroups);
   if (worstGroup) {
@@ -101,17 +104,15 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
       const w = afrWeights(p, y, k, gamma, factor);
       problem.setWeights(w);
       for (const lambda of asList(params.lambda, AFR_LAMBDAS)) {
-        descend(problem, anchor, {
+        problem.run(anchor, {
           steps,
           learningRate: lr,
           lambda,
           anchor,
-          onStep: (step, head) => {
-            if (step % 10 !== 0 && step !== steps) return;
-            const score = selectionScore(ctx, "val", splitLogits(ctx, "val", head));
-            if (!best || score > best.score) {
-              best = { score, head: { W: head.W.slice(), b: head.b.slice() }, gamma, lambda, eta, step, w };
-            }
+          every: 10,
+          onCheck: (step) => {
+            const score = predictionScore(ctx, "val", problem.predictEval());
+            if (!best || score > best.score) best = { score, head: problem.head(), gamma, lambda, eta, step, w };
           },
         });
       }

@@ -3,13 +3,12 @@
 // - last layer (gdro-ll): the ERM head retrained full-batch on the held-out set's embeddings with
 //   its group labels, keeping the step with the best validation worst-group accuracy;
 // - full model (gdro): a new network trained on the training set with its group labels.
-import { type Head, LogregProblem } from "../lastlayer/problem.ts";
-import { descend } from "../lastlayer/descent.ts";
-import { take } from "../lastlayer/subsample.ts";
+import type { Head } from "../lastlayer/problem.ts";
+import { HeadAdam } from "../lastlayer/head_adam.ts";
 import { exp } from "../wasm/math.ts";
 import { predictLogits, train } from "../tf/trainer.ts";
 import { disposeModel } from "../tf/models.ts";
-import { ermHead, selectionScore, splitLogits } from "./head_eval.ts";
+import { ermHead, predictionScore, splitLogits } from "./head_eval.ts";
 import type { Method } from "./types.ts";
 
 /** One online update: q_g <- q_g * exp(eta * loss_g) for the groups present, renormalised. */
@@ -56,45 +55,23 @@ export const groupDroLastLayer: Method = {
   run(ctx, params) {
     const split = "heldout";
     const d = ctx.erm.embeddingSize;
-    // Rows in group order: each group's gradient slice then accumulates over contiguous rows.
-    const allGroups = ctx.groups(split);
-    const order = Int32Array.from(allGroups.keys()).sort((a, b) => allGroups[a] - allGroups[b] || a - b);
-    const groups = Int32Array.from(order, (i) => allGroups[i]);
-    const y = Int32Array.from(order, (i) => ctx.splits[split].y[i]);
-    const problem = new LogregProblem(take(Float64Array.from(ctx.embeddings(split)), d, order), y, d, ctx.numClasses);
-    problem.setGroups(groups, ctx.numGroups);
-    const size = d * ctx.numClasses;
+    // The whole online loop (losses at the head, q's update, the reweighted gradient, Adam) runs in
+    // WebAssembly, a call per ten steps (lastlayer/head_adam.ts).
+    const problem = new HeadAdam(ctx.embeddings(split), ctx.splits[split].y, d, ctx.numClasses, ctx.embeddings("val"));
+    problem.setGroups(ctx.groups(split), ctx.numGroups);
     const etas = typeof params.eta === "number" ? [params.eta] : [...(params.eta as number[] ?? [0.01, 0.1, 1])];
     const steps = Number(params.steps ?? 200);
     let best: { score: number; head: Head; eta: number; step: number; q: number[] } | undefined;
     for (const eta of etas) {
-      const { count, present } = groupMeans(new Float64Array(y.length), groups, ctx.numGroups);
-      const q = Float64Array.from(present, (p) => (p ? 1 : 0));
-      const qSum = q.reduce((a, b) => a + b, 0);
-      q.forEach((v, g) => (q[g] = v / qSum));
-      descend(problem, ermHead(ctx), {
+      problem.run(ermHead(ctx), {
         steps,
         learningRate: Number(params.learningRate ?? 0.01),
-        // One pass per step: per-example losses and per-group gradients at the head; the groups'
-        // new weights q_g / n_g then combine the slices (the same as reweighting, then a gradient pass).
-        gradient: (head, gW, gb) => {
-          const r = problem.groupedLossGrad(head);
-          const m = groupMeans(r.perExample, groups, ctx.numGroups);
-          updateGroupWeights(q, m.mean, m.present, eta);
-          gW.fill(0);
-          gb.fill(0);
-          for (let g = 0; g < ctx.numGroups; g++) {
-            if (!count[g]) continue;
-            const w = q[g] / count[g];
-            for (let i = 0; i < size; i++) gW[i] += w * r.gW[g * size + i];
-            for (let c = 0; c < ctx.numClasses; c++) gb[c] += w * r.gb[g * ctx.numClasses + c];
-          }
-        },
-        onStep: (step, head) => {
-          if (step % 10 !== 0 && step !== steps) return;
-          const score = selectionScore(ctx, "val", splitLogits(ctx, "val", head));
+        eta,
+        every: 10,
+        onCheck: (step) => {
+          const score = predictionScore(ctx, "val", problem.predictEval());
           if (!best || score > best.score) {
-            best = { score, head: { W: head.W.slice(), b: head.b.slice() }, eta, step, q: Array.from(q) };
+            best = { score, head: problem.head(), eta, step, q: Array.from(problem.groupWeights()) };
           }
         },
       });

@@ -15,14 +15,25 @@ export function splitLogits(ctx: MethodContext, split: SplitName, head: Head, sc
 /** Worst-group accuracy (then average accuracy) of logits on rows `rows` of a split, for selection. */
 export function selectionScore(ctx: MethodContext, split: SplitName, logits: Float32Array, rows?: Int32Array): number {
   const y = ctx.splits[split].y;
-  const g = ctx.groups(split);
   const pick = rows ?? Int32Array.from({ length: y.length }, (_, i) => i);
+  return predictionScore(ctx, split, Int32Array.from(pick, (i) => argmax(logits, i, ctx.numClasses)), pick);
+}
+
+/** The same score from predicted classes of rows `rows` (default: every row) of a split. */
+export function predictionScore(
+  ctx: MethodContext,
+  split: SplitName,
+  predictions: Int32Array,
+  rows?: Int32Array,
+): number {
+  const y = ctx.splits[split].y;
+  const g = ctx.groups(split);
   const m = groupMetrics({
-    labels: Int32Array.from(pick, (i) => y[i]),
-    groups: Int32Array.from(pick, (i) => g[i]),
+    labels: rows ? Int32Array.from(rows, (i) => y[i]) : y,
+    groups: rows ? Int32Array.from(rows, (i) => g[i]) : g,
     numGroups: ctx.numGroups,
     numClasses: ctx.numClasses,
-    predictions: Int32Array.from(pick, (i) => argmax(logits, i, ctx.numClasses)),
+    predictions,
   });
   // Ties (and the all-zero worst groups of sparse settings): prefer the higher average accuracy.
   return m.worstGroupAccuracy + 1e-3 * m.averageAccuracy;

@@ -162,6 +162,48 @@ export interface KernelExports {
     groupOf: number,
     numGroups: number,
   ): number;
+  headWorkFloats(n: number, d: number, k: number): number;
+  headAdamSteps(
+    x: number,
+    sparse: number,
+    n: number,
+    d: number,
+    k: number,
+    y: number,
+    weights: number,
+    groupOf: number,
+    numGroups: number,
+    groupState: number,
+    params: number,
+    anchor: number,
+    ce: number,
+    scalars: number,
+    work: number,
+    steps: number,
+  ): void;
+  headPredict(
+    x: number,
+    sparse: number,
+    n: number,
+    d: number,
+    k: number,
+    work: number,
+    z: number,
+    pred: number,
+  ): void;
+  countNonzero(x: number, count: number): number;
+  compressRows(x: number, n: number, d: number, sparse: number): void;
+  headLogitsRows(
+    x: number,
+    xF32: number,
+    n: number,
+    d: number,
+    k: number,
+    W: number,
+    b: number,
+    out: number,
+    scratch: number,
+  ): void;
   cdWorkDoubles(n: number, dd: number): number;
   cdPaddedRows(n: number): number;
   binaryLogregCD(

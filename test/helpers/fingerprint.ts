@@ -15,6 +15,7 @@ import { tsne } from "../../src/study/tsne.ts";
 import { buildFigures } from "../../src/report/report.ts";
 import { fakeSummary, fakeViews } from "../report/fixture.ts";
 import { MNIST1D_CLASSES } from "../../src/data/mnist1d_args.ts";
+import { HeadAdam } from "../../src/lastlayer/head_adam.ts";
 
 /** Hashes of a generated dataset, three injections (one per kind, with noise and jitter) and metrics. */
 export async function fingerprints(): Promise<Record<string, string>> {
@@ -38,6 +39,28 @@ export async function fingerprints(): Promise<Record<string, string>> {
   const figures = await buildFigures(summary, fakeViews(summary.config, 300));
   out.reportSvg = sha256(new TextEncoder().encode(figures.map((f) => f.svg).join("\n")));
   out.metrics = sha256(Float64Array.from([m.averageAccuracy, m.worstGroupAccuracy, m.meanLoss!, m.ece!]));
+  // Last-layer Adam in WebAssembly (AFR's and Group DRO's loop): heads, group weights, predictions.
+  const rows = 500;
+  const fast = new HeadAdam(
+    ds.x32.subarray(0, rows * 40),
+    ds.y.subarray(0, rows),
+    40,
+    10,
+    ds.x32.subarray(0, 300 * 40),
+  );
+  const start = { W: new Float64Array(400), b: new Float64Array(10) };
+  fast.setWeights(new Float64Array(rows).fill(1 / rows));
+  out.headAdam = sha256(fast.run(start, { steps: 30, learningRate: 0.01, lambda: 0.1, anchor: start }).W);
+  fast.setGroups(ds.y.subarray(0, rows), 10);
+  out.headAdamGroups = sha256(fast.run(start, { steps: 30, learningRate: 0.01, eta: 1 }).W);
+  out.headAdamQ = sha256(fast.groupWeights());
+  out.headAdamPredictions = sha256(fast.predictEval());
+  // The same read compressed (rectified features, as embeddings after a ReLU).
+  const relu = ds.x32.subarray(0, rows * 40).map((v) => Math.max(v, 0));
+  const sparse = new HeadAdam(relu, ds.y.subarray(0, rows), 40, 10, relu, "sparse");
+  sparse.setGroups(ds.y.subarray(0, rows), 10);
+  out.headAdamSparse = sha256(sparse.run(start, { steps: 30, learningRate: 0.01, eta: 1 }).W);
+  out.headAdamSparsePredictions = sha256(sparse.predictEval());
   // Training: weights after a few steps of each model (tfjs-wasm kernels and ours, Adam and SGD).
   const tf = await tfReady();
   for (const model of ["linear", "mlp", "cnn"] as const) {
