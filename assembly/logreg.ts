@@ -1,6 +1,6 @@
 // Weighted multinomial logistic regression on fixed features (the last layer of a network):
 // loss and gradient in float64, with exp and log from this module so that every runtime computes
-// the same bits. Used by the last-layer methods (DFR's L1 solver, AFR, last-layer Group DRO).
+// the same bits. Used by the L1 solvers on fixed features (multinomial DFR, the probe) and SELF's descent.
 
 /**
  * sum_i w_i * CE_i for logits z_i = x_i W + b, and its gradient: gW[j, k] = sum_i w_i (p_ik -
@@ -12,28 +12,16 @@ export function softmaxLossGrad(
   x: usize, n: i32, d: i32, y: usize, weights: usize, k: i32, W: usize, b: usize,
   gW: usize, gb: usize, perExample: usize, scratch: usize,
 ): f64 {
-  return lossGradRows(x, n, d, y, weights, k, W, b, gW, gb, perExample, scratch, 0, 1);
-}
-
-/**
- * The same with the gradient kept per group: example i's terms go to slice groupOf[i] of gW
- * (numGroups slices of d x k) and of gb (slices of k), so that any later weighting of the groups
- * is a weighted sum of slices (Group DRO reweights after seeing the losses, at no second pass).
- */
-export function softmaxLossGradGrouped(
-  x: usize, n: i32, d: i32, y: usize, weights: usize, k: i32, W: usize, b: usize,
-  gW: usize, gb: usize, perExample: usize, scratch: usize, groupOf: usize, numGroups: i32,
-): f64 {
-  return lossGradRows(x, n, d, y, weights, k, W, b, gW, gb, perExample, scratch, groupOf, numGroups);
+  return lossGradRows(x, n, d, y, weights, k, W, b, gW, gb, perExample, scratch);
 }
 
 @inline function lossGradRows(
   x: usize, n: i32, d: i32, y: usize, weights: usize, k: i32, W: usize, b: usize,
-  gW0: usize, gb0: usize, perExample: usize, scratch: usize, groupOf: usize, numGroups: i32,
+  gW: usize, gb: usize, perExample: usize, scratch: usize,
 ): f64 {
-  if (gW0 != 0) {
-    memory.fill(gW0, 0, <usize>(d * k * numGroups) << 3);
-    memory.fill(gb0, 0, <usize>(k * numGroups) << 3);
+  if (gW != 0) {
+    memory.fill(gW, 0, <usize>(d * k) << 3);
+    memory.fill(gb, 0, <usize>k << 3);
   }
   let total = 0.0;
   for (let i = 0; i < n; i++) {
@@ -68,10 +56,7 @@ export function softmaxLossGradGrouped(
     const ce = Math.log(sum) - Math.log(load<f64>(scratch + (<usize>yi << 3)));
     if (perExample != 0) store<f64>(perExample + (<usize>i << 3), ce);
     total += wi * ce;
-    if (gW0 == 0 || wi == 0) continue;
-    const gi: usize = groupOf == 0 ? <usize>0 : <usize>load<i32>(groupOf + (<usize>i << 2));
-    const gW = gW0 + ((gi * <usize>(d * k)) << 3);
-    const gb = gb0 + ((gi * <usize>k) << 3);
+    if (gW == 0 || wi == 0) continue;
     // residual r_c = w_i (p_c - [c = y_i]), then gW += x_i^T r, gb += r
     for (let c = 0; c < k; c++) {
       const p = scratch + (<usize>c << 3);

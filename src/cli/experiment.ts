@@ -8,7 +8,7 @@ import { ConfigError } from "../config/errors.ts";
 import { studyCells } from "../study/cells.ts";
 import { cellRecordProblem } from "../study/result_check.ts";
 import { resolveStudyConfig, STUDY_PRESETS, type StudyConfig, type StudyPreset } from "../study/config.ts";
-import { cellCost, NS_PER_UNIT } from "../edge/cost.ts";
+import { cellCost, STUDY_NS_PER_UNIT } from "../edge/cost.ts";
 import type { CellResult } from "../study/run_cell.ts";
 import { summarise, summaryCsv } from "../study/analysis.ts";
 import { profilePhases, profileTable } from "../study/profile.ts";
@@ -201,7 +201,7 @@ export async function runExperiment(argv: readonly string[], log: (line: string)
   const doneIds = new Set(done.map((r) => r.id));
   const cells = studyCells(config);
   const todo = cells.filter((c) => !doneIds.has(c.id));
-  const cpu = todo.reduce((sum, c) => sum + cellCost(config, c).units, 0) * NS_PER_UNIT / 1e9;
+  const cpu = todo.reduce((sum, c) => sum + cellCost(config, c).units, 0) * STUDY_NS_PER_UNIT / 1e9;
   log(
     `study (${preset}): ${todo.length} cells to run, estimated CPU time ${formatDuration(cpu)} on one quiet core ` +
       `(${formatDuration(cpu / Math.max(1, workers))} wall on ${Math.max(1, workers)} here)`,

@@ -12,8 +12,10 @@ import type { Hyperparameters } from "../methods/types.ts";
 import type { ModelKind } from "../tf/models.ts";
 import type { TrainConfig } from "../tf/train_config.ts";
 
-/** Nanoseconds of one quiet core per unit, as calibrated (the study's CPU estimate uses it). */
-export const NS_PER_UNIT = 1;
+/** Nanoseconds of one quiet core per unit of a study cell: the cost model prices cells for the handler's budget, with
+ * room to spare; on the default study of 2026-11-30 (60 cells, a quiet machine) the cells' phases took 931 CPU seconds
+ * against 3,840 s at one nanosecond per unit, so the study's CPU estimate counts a quarter of that. */
+export const STUDY_NS_PER_UNIT = 0.25;
 
 /** Units per generated example per position of the stretched template (templateLen + padding HIGH). */
 const GEN_PER_STRETCHED = 20;

@@ -82,52 +82,6 @@ export class LogregProblem {
     return loss;
   }
 
-  private grouped?: { groupOf: number; numGroups: number; gW: number; gb: number };
-
-  /** Group ids (0..numGroups-1) of the examples, for groupedLossGrad. */
-  setGroups(groups: Int32Array, numGroups: number): void {
-    if (groups.length !== this.n) throw new RangeError(`LogregProblem: ${groups.length} group ids for ${this.n}`);
-    const size = this.d * this.classes;
-    this.grouped = {
-      groupOf: this.k.put(groups),
-      numGroups,
-      gW: this.k.alloc(numGroups * size * 8),
-      gb: this.k.alloc(numGroups * this.classes * 8),
-    };
-  }
-
-  /**
-   * One pass at head: each example's cross-entropy, and the gradient of sum_i w_i CE_i per group
-   * (numGroups slices of d x k and of k), so the caller can weight the groups after seeing the losses.
-   */
-  groupedLossGrad(head: Head): { perExample: Float64Array; gW: Float64Array; gb: Float64Array } {
-    const gr = this.grouped;
-    if (!gr) throw new Error("LogregProblem.groupedLossGrad: call setGroups first");
-    this.load(head);
-    const p = this.ptr;
-    this.k.raw.softmaxLossGradGrouped(
-      p.x,
-      this.n,
-      this.d,
-      p.y,
-      p.w,
-      this.classes,
-      p.W,
-      p.b,
-      gr.gW,
-      gr.gb,
-      p.per,
-      p.scratch,
-      gr.groupOf,
-      gr.numGroups,
-    );
-    return {
-      perExample: this.k.f64(p.per, this.n).slice(),
-      gW: this.k.f64(gr.gW, gr.numGroups * this.d * this.classes).slice(),
-      gb: this.k.f64(gr.gb, gr.numGroups * this.classes).slice(),
-    };
-  }
-
   /** Each example's cross-entropy at head. */
   perExampleLoss(head: Head): Float64Array {
     this.load(head);

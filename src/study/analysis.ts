@@ -12,10 +12,11 @@ export { type Stat, stat } from "./stats.ts";
 /** A percentage with one decimal. */
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-/** A mean with its 95% interval in brackets ("12.3% [10.1, 14.5]"), or "(one seed)" when there is none. */
+/** An accuracy's mean with its 95% interval in brackets ("12.3% [10.1, 14.5]"), or "(one seed)" when there is none. */
 export function withCi(s: Stat): string {
   const c = ci95(s);
   if (!c) return `${pct(s.mean)}${s.n === 1 ? " (one seed)" : ""}`;
+  // Student's t over few seeds can reach past 0 or 100%: shown as computed, as the tables do.
   return `${pct(s.mean)} [${(100 * c.lo).toFixed(1)}, ${(100 * c.hi).toFixed(1)}]`;
 }
 

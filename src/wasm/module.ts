@@ -146,22 +146,6 @@ export interface KernelExports {
     perExample: number,
     scratch: number,
   ): number;
-  softmaxLossGradGrouped(
-    x: number,
-    n: number,
-    d: number,
-    y: number,
-    weights: number,
-    k: number,
-    W: number,
-    b: number,
-    gW: number,
-    gb: number,
-    perExample: number,
-    scratch: number,
-    groupOf: number,
-    numGroups: number,
-  ): number;
   headWorkFloats(n: number, d: number, k: number): number;
   headAdamSteps(
     x: number,
