@@ -11,7 +11,7 @@ export {
 } from "./mnist1d";
 export { drawAttributes, patchCodebook, injectBegin, injectFeature } from "./spurious";
 export { statsFromLogits, statsFromPredictions, expScalar } from "./metrics";
-export { softmaxLossGrad, softmaxLossGradGrouped, wasmExp, wasmLog } from "./logreg";
+export { softmaxLossGrad, wasmExp, wasmLog } from "./logreg";
 export { binaryLogregCD, cdPaddedRows, cdWorkDoubles } from "./linear_cd";
 export { compressRows, countNonzero, headAdamSteps, headPredict, headWorkFloats } from "./head_adam";
 export { headLogitsRows } from "./head_logits";
