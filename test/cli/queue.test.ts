@@ -17,8 +17,8 @@ import { studyCells } from "../../src/study/cells.ts";
 import { cellJobId, QUEUE_NAME, runKey } from "../../src/cli/queue/jobs.ts";
 
 const CONFIG = "test/fixtures/queue_study.json";
-const BASE_CELL = "rho=0.9,amp=1,seed=0";
-const OTHER_CELL = "rho=0.5,amp=1,seed=0";
+const BASE_CELL = "mlp,patch,coarse,rho=0.9,amp=1,seed=0";
+const OTHER_CELL = "mlp,patch,coarse,rho=0.5,amp=1,seed=0";
 
 /** The CLI on this test's runtime; under Deno with the worker's least privilege plus what the coordinator writes. */
 async function cli(args: readonly string[], port: number): Promise<{ cmd: string; args: string[] }> {
