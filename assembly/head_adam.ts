@@ -219,138 +219,88 @@ function backward(x: usize, n: i32, dp: i32, kp: i32, R: usize, G: usize): void 
   return <usize>load<i32>(sparse + (<usize>i << 2));
 }
 
-// Z = X W + b on columns c..c+11 from compressed rows.
-function sparseForward3(sparse: usize, n: i32, kp: i32, W: usize, b: usize, Z: usize, c: i32): void {
-  const rowStart = sparsePart(sparse, 0);
-  const colOf = sparsePart(sparse, 1);
-  const value = sparsePart(sparse, 2);
-  const zBytes = <usize>kp << 2;
-  const wBytes = <usize>kp << 2;
+// Out row r, columns c..c+11 = init[c..c+11] (or 0 when init is 0) + sum over compressed line r's entries v_e
+// M[index_e, c..c+11], for r < lines: X W + b from the rows (index: column), X^T R from the columns (index: row).
+function sparseTimes3(
+  start: usize, index: usize, value: usize, lines: i32, kp: i32, M: usize, init: usize, Out: usize, c: i32,
+): void {
+  const rowBytes = <usize>kp << 2;
   const co = <usize>c << 2;
   const zero = f32x4.splat(0);
-  for (let i = 0; i < n; i++) {
-    let a0 = v128.load(b + co), a1 = v128.load(b + co, 16), a2 = v128.load(b + co, 32);
-    let e0 = zero, e1 = zero, e2 = zero;
-    let e = load<i32>(rowStart + (<usize>i << 2));
-    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
-    for (; e + 2 <= end; e += 2) {
-      const o = <usize>e << 2;
-      let wr = W + <usize>load<i32>(colOf + o) * wBytes + co;
-      let s = v128.load32_splat(value + o);
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
-      wr = W + <usize>load<i32>(colOf + o, 4) * wBytes + co;
-      s = v128.load32_splat(value + o, 4);
-      e0 = f32x4.add(e0, f32x4.mul(s, v128.load(wr)));
-      e1 = f32x4.add(e1, f32x4.mul(s, v128.load(wr, 16)));
-      e2 = f32x4.add(e2, f32x4.mul(s, v128.load(wr, 32)));
-    }
-    if (e < end) {
-      const o = <usize>e << 2;
-      const wr = W + <usize>load<i32>(colOf + o) * wBytes + co;
-      const s = v128.load32_splat(value + o);
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
-    }
-    const z = Z + <usize>i * zBytes + co;
-    v128.store(z, f32x4.add(a0, e0));
-    v128.store(z, f32x4.add(a1, e1), 16);
-    v128.store(z, f32x4.add(a2, e2), 32);
-  }
-}
-
-// Z = X W + b on columns c..c+3 from compressed rows.
-function sparseForward1(sparse: usize, n: i32, kp: i32, W: usize, b: usize, Z: usize, c: i32): void {
-  const rowStart = sparsePart(sparse, 0);
-  const colOf = sparsePart(sparse, 1);
-  const value = sparsePart(sparse, 2);
-  const co = <usize>c << 2;
-  for (let i = 0; i < n; i++) {
-    let a = v128.load(b + co);
-    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
-    for (let e = load<i32>(rowStart + (<usize>i << 2)); e < end; e++) {
-      const o = <usize>e << 2;
-      const wr = W + ((<usize>load<i32>(colOf + o) * <usize>kp) << 2) + co;
-      a = f32x4.add(a, f32x4.mul(v128.load32_splat(value + o), v128.load(wr)));
-    }
-    v128.store(Z + ((<usize>i * <usize>kp) << 2) + co, a);
-  }
-}
-
-// G row j, columns c..c+11 = sum over column j's entries x_ij R[i, c..c+11], for j < d.
-function sparseBackward3(sparse: usize, d: i32, kp: i32, R: usize, G: usize, c: i32): void {
-  const colStart = sparsePart(sparse, 3);
-  const rowOf = sparsePart(sparse, 4);
-  const value = sparsePart(sparse, 5);
-  const zBytes = <usize>kp << 2;
-  const co = <usize>c << 2;
-  const zero = f32x4.splat(0);
-  for (let j = 0; j < d; j++) {
+  for (let r = 0; r < lines; r++) {
     let a0 = zero, a1 = zero, a2 = zero, e0 = zero, e1 = zero, e2 = zero;
-    let e = load<i32>(colStart + (<usize>j << 2));
-    const end = load<i32>(colStart + (<usize>(j + 1) << 2));
+    if (init != 0) {
+      a0 = v128.load(init + co);
+      a1 = v128.load(init + co, 16);
+      a2 = v128.load(init + co, 32);
+    }
+    let e = load<i32>(start + (<usize>r << 2));
+    const end = load<i32>(start + (<usize>(r + 1) << 2));
     for (; e + 2 <= end; e += 2) {
       const o = <usize>e << 2;
-      let rr = R + <usize>load<i32>(rowOf + o) * zBytes + co;
+      let mr = M + <usize>load<i32>(index + o) * rowBytes + co;
       let s = v128.load32_splat(value + o);
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(rr)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(rr, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(rr, 32)));
-      rr = R + <usize>load<i32>(rowOf + o, 4) * zBytes + co;
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(mr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(mr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(mr, 32)));
+      mr = M + <usize>load<i32>(index + o, 4) * rowBytes + co;
       s = v128.load32_splat(value + o, 4);
-      e0 = f32x4.add(e0, f32x4.mul(s, v128.load(rr)));
-      e1 = f32x4.add(e1, f32x4.mul(s, v128.load(rr, 16)));
-      e2 = f32x4.add(e2, f32x4.mul(s, v128.load(rr, 32)));
+      e0 = f32x4.add(e0, f32x4.mul(s, v128.load(mr)));
+      e1 = f32x4.add(e1, f32x4.mul(s, v128.load(mr, 16)));
+      e2 = f32x4.add(e2, f32x4.mul(s, v128.load(mr, 32)));
     }
     if (e < end) {
       const o = <usize>e << 2;
-      const rr = R + <usize>load<i32>(rowOf + o) * zBytes + co;
+      const mr = M + <usize>load<i32>(index + o) * rowBytes + co;
       const s = v128.load32_splat(value + o);
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(rr)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(rr, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(rr, 32)));
+      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(mr)));
+      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(mr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(mr, 32)));
     }
-    const g = G + ((<usize>j * <usize>kp) << 2) + co;
-    v128.store(g, f32x4.add(a0, e0));
-    v128.store(g, f32x4.add(a1, e1), 16);
-    v128.store(g, f32x4.add(a2, e2), 32);
+    const out = Out + <usize>r * rowBytes + co;
+    v128.store(out, f32x4.add(a0, e0));
+    v128.store(out, f32x4.add(a1, e1), 16);
+    v128.store(out, f32x4.add(a2, e2), 32);
   }
 }
 
-// G row j, columns c..c+3, the same one vector at a time.
-function sparseBackward1(sparse: usize, d: i32, kp: i32, R: usize, G: usize, c: i32): void {
-  const colStart = sparsePart(sparse, 3);
-  const rowOf = sparsePart(sparse, 4);
-  const value = sparsePart(sparse, 5);
+// The same on columns c..c+3, one vector at a time.
+function sparseTimes1(
+  start: usize, index: usize, value: usize, lines: i32, kp: i32, M: usize, init: usize, Out: usize, c: i32,
+): void {
   const co = <usize>c << 2;
-  for (let j = 0; j < d; j++) {
-    let a = f32x4.splat(0);
-    const end = load<i32>(colStart + (<usize>(j + 1) << 2));
-    for (let e = load<i32>(colStart + (<usize>j << 2)); e < end; e++) {
+  for (let r = 0; r < lines; r++) {
+    let a = init != 0 ? v128.load(init + co) : f32x4.splat(0);
+    const end = load<i32>(start + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(start + (<usize>r << 2)); e < end; e++) {
       const o = <usize>e << 2;
-      const rr = R + ((<usize>load<i32>(rowOf + o) * <usize>kp) << 2) + co;
-      a = f32x4.add(a, f32x4.mul(v128.load32_splat(value + o), v128.load(rr)));
+      const mr = M + ((<usize>load<i32>(index + o) * <usize>kp) << 2) + co;
+      a = f32x4.add(a, f32x4.mul(v128.load32_splat(value + o), v128.load(mr)));
     }
-    v128.store(G + ((<usize>j * <usize>kp) << 2) + co, a);
+    v128.store(Out + ((<usize>r * <usize>kp) << 2) + co, a);
   }
 }
 
 // Z = X W + b, dense (x) or from compressed rows (sparse != 0).
 function product(x: usize, sparse: usize, n: i32, dp: i32, kp: i32, W: usize, b: usize, Z: usize): void {
   if (sparse == 0) return forward(x, n, dp, kp, W, b, Z);
+  const rowStart = sparsePart(sparse, 0);
+  const colOf = sparsePart(sparse, 1);
+  const value = sparsePart(sparse, 2);
   let c = 0;
-  for (; c + 12 <= kp; c += 12) sparseForward3(sparse, n, kp, W, b, Z, c);
-  for (; c < kp; c += 4) sparseForward1(sparse, n, kp, W, b, Z, c);
+  for (; c + 12 <= kp; c += 12) sparseTimes3(rowStart, colOf, value, n, kp, W, b, Z, c);
+  for (; c < kp; c += 4) sparseTimes1(rowStart, colOf, value, n, kp, W, b, Z, c);
 }
 
 // G = X^T R, dense or from compressed columns (rows d..dp-1 of G are not written then).
 function productT(x: usize, sparse: usize, n: i32, d: i32, dp: i32, kp: i32, R: usize, G: usize): void {
   if (sparse == 0) return backward(x, n, dp, kp, R, G);
+  const colStart = sparsePart(sparse, 3);
+  const rowOf = sparsePart(sparse, 4);
+  const value = sparsePart(sparse, 5);
   let c = 0;
-  for (; c + 12 <= kp; c += 12) sparseBackward3(sparse, d, kp, R, G, c);
-  for (; c < kp; c += 4) sparseBackward1(sparse, d, kp, R, G, c);
+  for (; c + 12 <= kp; c += 12) sparseTimes3(colStart, rowOf, value, d, kp, R, 0, G, c);
+  for (; c < kp; c += 4) sparseTimes1(colStart, rowOf, value, d, kp, R, 0, G, c);
 }
 
 // Lane q of a row's vector v (lanes 4v..4v+3) is a class when 4v + q < k; other lanes get -infinity.
@@ -584,7 +534,7 @@ export function countNonzero(x: usize, count: i32): i32 {
 }
 
 /**
- * Fill the six compressed arrays the `sparse` header points at (see sparseForward3) from n rows of
+ * Fill the six compressed arrays the `sparse` header points at (see sparseTimes3) from n rows of
  * d float32 at x: entries by row, then by column, each in ascending order.
  */
 export function compressRows(x: usize, n: i32, d: i32, sparse: usize): void {

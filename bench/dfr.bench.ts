@@ -6,13 +6,10 @@
 // Run: taskset -c 1 node build/js/bench/dfr.bench.js [SEEDS]   (npm run bench:dfr)
 // Without scikit-learn (Debian: apt-get install python3-sklearn) the baseline is skipped and said so.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import process from "node:process";
-import { decodeNpy, type NpyArray } from "../src/data/npy.ts";
-import { embeddingTask, OPTIONAL_ARRAYS, REQUIRED_ARRAYS, runOnEmbeddings } from "../src/methods/embedding_task.ts";
+import { embeddingTask, runOnEmbeddings } from "../src/methods/embedding_task.ts";
 import { tfReady } from "../src/tf/backend.ts";
-import { studyEmbeddings } from "./study_embeddings.ts";
+import { readArrays, studyEmbeddings } from "./study_embeddings.ts";
 
 const PYTHON = "/usr/bin/python3";
 const seeds = Number(process.argv[2] ?? 3);
@@ -22,18 +19,6 @@ if (!hasSklearn) {
   console.log(
     `scikit-learn is missing (${PYTHON} cannot import sklearn): apt-get install python3-sklearn; baseline skipped`,
   );
-}
-
-function readArrays(dir: string): Map<string, NpyArray> {
-  const out = new Map<string, NpyArray>();
-  for (const name of [...REQUIRED_ARRAYS, ...OPTIONAL_ARRAYS]) {
-    try {
-      out.set(name, decodeNpy(new Uint8Array(readFileSync(join(dir, `${name}.npy`))), name));
-    } catch {
-      // optional file absent
-    }
-  }
-  return out;
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

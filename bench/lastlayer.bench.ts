@@ -5,30 +5,15 @@
 // Run: node build/js/bench/lastlayer.bench.js [ROUNDS] [MODELS]   (e.g. 3 mlp,cnn)
 // The compiled file runs unchanged against another build's modules (copy it into that build's
 // bench/ folder), which is how bench/README.md compares builds in one session.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import process from "node:process";
-import { decodeNpy, type NpyArray } from "../src/data/npy.ts";
-import { embeddingTask, OPTIONAL_ARRAYS, REQUIRED_ARRAYS, runOnEmbeddings } from "../src/methods/embedding_task.ts";
+import { embeddingTask, runOnEmbeddings } from "../src/methods/embedding_task.ts";
 import { tfReady } from "../src/tf/backend.ts";
-import { studyEmbeddings } from "./study_embeddings.ts";
+import { readArrays, studyEmbeddings } from "./study_embeddings.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 const models = (process.argv[3] ?? "mlp,cnn").split(",") as ("mlp" | "cnn")[];
 const METHODS = ["afr", "afr-wg", "gdro-ll"];
 const tf = await tfReady();
-
-function readArrays(dir: string): Map<string, NpyArray> {
-  const out = new Map<string, NpyArray>();
-  for (const name of [...REQUIRED_ARRAYS, ...OPTIONAL_ARRAYS]) {
-    try {
-      out.set(name, decodeNpy(new Uint8Array(readFileSync(join(dir, `${name}.npy`))), name));
-    } catch {
-      // optional file absent
-    }
-  }
-  return out;
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 

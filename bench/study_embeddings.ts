@@ -2,12 +2,13 @@
 // amplitude 1, seed 0, coarse groups), its ERM model trained as the study trains it, and every split's
 // embeddings, labels and groups plus ERM's head, written as the .npy files `spurious1d lastlayer` reads.
 // Cached under .tmp/lastlayer-bench/MODEL (delete the folder to retrain).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TF } from "../src/tf/tf_type.ts";
 import { makeSplit, type SplitSpec } from "../src/data/splits.ts";
 import { resolveSpuriousFeature } from "../src/data/spurious_config.ts";
-import { encodeNpy, int64Of } from "../src/data/npy.ts";
+import { decodeNpy, encodeNpy, int64Of, type NpyArray } from "../src/data/npy.ts";
+import { OPTIONAL_ARRAYS, REQUIRED_ARRAYS } from "../src/methods/embedding_task.ts";
 import { makeContext } from "../src/methods/context.ts";
 import { resolveTrainConfig } from "../src/tf/train_config.ts";
 import { disposeModel, type ModelKind } from "../src/tf/models.ts";
@@ -58,4 +59,14 @@ export async function studyEmbeddings(tf: TF, model: ModelKind, root = ".tmp/las
   );
   disposeModel(ctx.erm);
   return dir;
+}
+
+/** Every .npy array a folder of embeddings holds, by name (the optional ones only where present). */
+export function readArrays(dir: string): Map<string, NpyArray> {
+  const out = new Map<string, NpyArray>();
+  for (const name of [...REQUIRED_ARRAYS, ...OPTIONAL_ARRAYS]) {
+    const path = join(dir, `${name}.npy`);
+    if (existsSync(path)) out.set(name, decodeNpy(new Uint8Array(readFileSync(path)), name));
+  }
+  return out;
 }
