@@ -25,6 +25,11 @@ export interface Cell {
 /** What identifies a cell. */
 export type CellKey = Pick<Cell, "model" | "kind" | "grouping" | "rho" | "amplitude" | "seed">;
 
+/** The fields that identify a cell, and only those. */
+export function cellKey(k: CellKey): CellKey {
+  return { model: k.model, kind: k.kind, grouping: k.grouping, rho: k.rho, amplitude: k.amplitude, seed: k.seed };
+}
+
 /** A cell's stable id (results files, the queue's job ids and the edge's /experiment use the same form). */
 export function cellId(k: CellKey): string {
   return `${k.model},${k.kind},${k.grouping},rho=${k.rho},amp=${k.amplitude},seed=${k.seed}`;

@@ -18,7 +18,7 @@ import { argmax } from "../methods/head_eval.ts";
 import type { MethodContext } from "../methods/types.ts";
 import { requireMethod, runMethodIn, scoreSplit } from "../pipeline/method_run.ts";
 import { compositionName, type HeldoutComposition, methodParams, type StudyConfig } from "./config.ts";
-import type { Cell } from "./cells.ts";
+import { type Cell, cellKey } from "./cells.ts";
 
 /** The metrics a cell records for one model on one test set. */
 export interface Scores {
@@ -325,9 +325,11 @@ export async function runCell(tf: TF, config: StudyConfig, cell: Cell): Promise<
     lap("clean");
   }
   disposeModel(ctx.erm);
-  const { id, model, kind, grouping, rho, amplitude, seed: cellSeed, base, sweeps } = cell;
   return {
-    ...{ id, model, kind, grouping, rho, amplitude, seed: cellSeed, base, sweeps },
+    id: cell.id,
+    ...cellKey(cell),
+    base: cell.base,
+    sweeps: cell.sweeps,
     numGroups: ctx.numGroups,
     groups: groupTable(cell.grouping, ctx.numGroups, splits.test.numAttributes),
     testSize: splits.test.y.length,

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHandler } from "../../src/edge/handler.ts";
+import { poster } from "../helpers/post.ts";
 import { decodeNpy } from "../../src/data/npy.ts";
 import { resolveMnist1dArgs } from "../../src/data/mnist1d_args.ts";
 import { resolveAttributeDraw, resolveSpuriousFeature } from "../../src/data/spurious_config.ts";
@@ -12,14 +13,7 @@ import { resolveTrainConfig } from "../../src/tf/train_config.ts";
 import { disposeModel } from "../../src/tf/models.ts";
 
 const handler = createHandler({ maxBodyBytes: 4096, maxCost: 5e8 });
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  handler(
-    new Request(`http://local${path}`, {
-      method: "POST",
-      headers,
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    }),
-  );
+const post = poster(handler);
 
 test("GET /health", async () => {
   const r = await handler(new Request("http://local/health"));

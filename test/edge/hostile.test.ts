@@ -4,16 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHandler } from "../../src/edge/handler.ts";
+import { poster } from "../helpers/post.ts";
 
 const handler = createHandler({ maxBodyBytes: 64 * 1024, maxCost: 2e9, maxResponseBytes: 8 * 2 ** 20 });
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  handler(
-    new Request(`http://local${path}`, {
-      method: "POST",
-      headers,
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    }),
-  );
+const post = poster(handler);
 
 /** Every name Object.prototype has (constructor, toString, __proto__, hasOwnProperty, ...). */
 export const PROTOTYPE_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype);
