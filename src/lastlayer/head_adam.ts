@@ -97,9 +97,11 @@ export class HeadAdam {
     this.sparse = layout === "sparse" || (layout === "auto" && train.nnz <= (1 - SPARSE_ZEROS) * x.length);
     const features = (v: Float32Array | Float64Array, rows: number, r = raw(v, rows)) => {
       if (!this.sparse) return k.put(padRows(v, rows, d));
+      // The compressed columns hold each row's byte offset in the kp-float rows of the products.
+      if (rows * kp * 4 > 0x7fffffff) throw new RangeError(`HeadAdam: ${rows} rows are too many to compress`);
       const parts = [rows + 1, r.nnz, r.nnz, d + 1, r.nnz, r.nnz].map((count) => k.alloc(count * 4));
       const header = k.put(Int32Array.from(parts));
-      k.raw.compressRows(r.ptr, rows, d, header);
+      k.raw.compressRows(r.ptr, rows, d, kp, header);
       return header;
     };
     this.ptr = {

@@ -176,7 +176,7 @@ export interface KernelExports {
     pred: number,
   ): void;
   countNonzero(x: number, count: number): number;
-  compressRows(x: number, n: number, d: number, sparse: number): void;
+  compressRows(x: number, n: number, d: number, kp: number, sparse: number): void;
   headLogitsRows(
     x: number,
     xF32: number,
