@@ -82,6 +82,7 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
   const groups = ctx.groups(split);
   const steps = Number(params.steps ?? 100);
   const lr = Number(params.learningRate ?? 0.01);
+  const every = Number(params.every ?? 10);
   const anchor = ermHead(ctx);
   const problem = new HeadAdam(ctx.embeddings(split), y, d, k, ctx.embeddings("val"));
   // The worst-group factor: exp(eta * ERM's mean loss of the example's group on this split).
@@ -109,7 +110,7 @@ function runAfr(ctx: MethodContext, params: Hyperparameters, name: string, worst
           learningRate: lr,
           lambda,
           anchor,
-          every: 10,
+          every,
           onCheck: (step) => {
             const score = predictionScore(ctx, "val", problem.predictEval());
             if (!best || score > best.score) best = { score, head: problem.head(), gamma, lambda, eta, step, w };
@@ -159,6 +160,7 @@ export const AFR_SCHEMA: HyperparameterSchema = {
   lambda: { min: 0, max: 1e3, grid: true },
   steps: { min: 1, max: 1e5, integer: true },
   learningRate: { min: 0, max: 10, minExclusive: true },
+  every: { min: 1, max: 1e5, integer: true },
 };
 const AFR_WG_SCHEMA: HyperparameterSchema = { ...AFR_SCHEMA, eta: { min: 0, max: 10, grid: true } };
 
@@ -166,7 +168,7 @@ export const afr: Method = {
   name: "afr",
   summary: "AFR: last layer retrained on held-out data weighted by exp(-gamma p_true), class-balanced",
   groupLabels: "validation",
-  defaults: { gamma: AFR_GAMMAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01 },
+  defaults: { gamma: AFR_GAMMAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01, every: 10 },
   schema: AFR_SCHEMA,
   run: (ctx, params) => runAfr(ctx, params, "afr", false),
 };
@@ -175,7 +177,7 @@ export const afrWorstGroup: Method = {
   name: "afr-wg",
   summary: "AFR with group factors exp(eta * ERM loss of the group): more weight on the worst groups",
   groupLabels: "validation",
-  defaults: { gamma: AFR_GAMMAS, eta: AFR_ETAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01 },
+  defaults: { gamma: AFR_GAMMAS, eta: AFR_ETAS, lambda: AFR_LAMBDAS, steps: 100, learningRate: 0.01, every: 10 },
   schema: AFR_WG_SCHEMA,
   run: (ctx, params) => runAfr(ctx, params, "afr-wg", true),
 };

@@ -46,11 +46,12 @@ export const groupDroLastLayer: Method = {
   name: "gdro-ll",
   summary: "last-layer Group DRO on the held-out set (online q <- q exp(eta loss_g))",
   groupLabels: "validation",
-  defaults: { eta: [0.01, 0.1, 1], steps: 200, learningRate: 0.01 },
+  defaults: { eta: [0.01, 0.1, 1], steps: 200, learningRate: 0.01, every: 10 },
   schema: {
     eta: { min: 0, max: 10, grid: true },
     steps: { min: 1, max: 1e5, integer: true },
     learningRate: { min: 0, max: 10, minExclusive: true },
+    every: { min: 1, max: 1e5, integer: true },
   },
   run(ctx, params) {
     const split = "heldout";
@@ -67,7 +68,7 @@ export const groupDroLastLayer: Method = {
         steps,
         learningRate: Number(params.learningRate ?? 0.01),
         eta,
-        every: 10,
+        every: Number(params.every ?? 10),
         onCheck: (step) => {
           const score = predictionScore(ctx, "val", problem.predictEval());
           if (!best || score > best.score) {

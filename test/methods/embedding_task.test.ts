@@ -133,3 +133,23 @@ test("DFR's one-vs-rest (default), multinomial and L2 modes all fit; a C inside 
   assert.equal(inside.selected.gridEdge === 0, inside.selected.C === 1);
   task.dispose();
 });
+
+test("AFR, AFR-wg and last-layer Group DRO check validation every `every` steps: with a head that does not move, the first check wins", () => {
+  const a = arrays();
+  a.set("head_w", { dtype: "<f4", shape: [D, K], data: uniforms(D * K, -0.1, 0.1, 9) });
+  a.set("head_b", { dtype: "<f4", shape: [K], data: new Float32Array(K) });
+  const task = embeddingTask(tf, a);
+  // A rate of 1e-9 leaves every checkpoint with the same validation score, and ties go to the
+  // earliest, so the selected step is the first checkpoint: `every` itself.
+  const still = { steps: 21, learningRate: 1e-9 };
+  const runs: [string, Record<string, unknown>][] = [
+    ["afr", { ...still, gamma: [1], lambda: [0], every: 7 }],
+    ["afr-wg", { ...still, gamma: [1], eta: [1], lambda: [0], every: 3 }],
+    ["gdro-ll", { ...still, eta: [0.1], every: 4 }],
+  ];
+  for (const [name, params] of runs) {
+    assert.equal(runOnEmbeddings(task, name, params).selected.step, params.every, name);
+  }
+  assert.throws(() => runOnEmbeddings(task, "afr", { every: 0 }), /every/);
+  task.dispose();
+});
