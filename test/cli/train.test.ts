@@ -133,7 +133,7 @@ const BAD_METHOD: [string[], RegExp][] = [
   [["--method", "dfr"], /--method: expected spurious flags/],
   [
     ["--method", "afr", "--rho", "0.9", "--hp", "gama=4"],
-    /--hp gama: expected a hyperparameter of afr \(gamma, lambda, steps, learningRate\), got "gama"/,
+    /--hp gama: expected a hyperparameter of afr \(gamma, lambda, steps, learningRate, every\), got "gama"/,
   ],
   [
     ["--method", "afr", "--rho", "0.9", "--hp", "gamma=x"],
