@@ -22,6 +22,14 @@ import { exp4 } from "./metrics";
 
 const NEG_INF: v128 = f32x4.splat(-Infinity);
 
+// Three vectors (a 12-float slice of a row) at p.
+// @ts-ignore: decorator
+@inline function store3(p: usize, v0: v128, v1: v128, v2: v128): void {
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
+  v128.store(p, v2, 32);
+}
+
 /** Float32 values in a run's work block (the facade allocates this many). */
 export function headWorkFloats(n: i32, d: i32, k: i32): i32 {
   const dp = ceil4(d);
@@ -69,21 +77,13 @@ function forward3(x: usize, n: i32, dp: i32, kp: i32, W: usize, b: usize, Z: usi
       a32 = f32x4.add(a32, f32x4.mul(s, w2));
     }
     const z0 = Z + <usize>i * zBytes + co;
-    v128.store(z0, a00);
-    v128.store(z0, a01, 16);
-    v128.store(z0, a02, 32);
+    store3(z0, a00, a01, a02);
     const z1 = z0 + zBytes;
-    v128.store(z1, a10);
-    v128.store(z1, a11, 16);
-    v128.store(z1, a12, 32);
+    store3(z1, a10, a11, a12);
     const z2 = z1 + zBytes;
-    v128.store(z2, a20);
-    v128.store(z2, a21, 16);
-    v128.store(z2, a22, 32);
+    store3(z2, a20, a21, a22);
     const z3 = z2 + zBytes;
-    v128.store(z3, a30);
-    v128.store(z3, a31, 16);
-    v128.store(z3, a32, 32);
+    store3(z3, a30, a31, a32);
   }
   for (; i < n; i++) {
     const r0 = x + <usize>i * rowBytes;
@@ -96,9 +96,7 @@ function forward3(x: usize, n: i32, dp: i32, kp: i32, W: usize, b: usize, Z: usi
       a02 = f32x4.add(a02, f32x4.mul(s, v128.load(wr, 32)));
     }
     const z0 = Z + <usize>i * zBytes + co;
-    v128.store(z0, a00);
-    v128.store(z0, a01, 16);
-    v128.store(z0, a02, 32);
+    store3(z0, a00, a01, a02);
   }
 }
 
@@ -158,21 +156,13 @@ function backward3(x: usize, n: i32, dp: i32, kp: i32, R: usize, G: usize, j: i3
     rr += zBytes;
   }
   const g0 = G + ((<usize>j * <usize>kp) << 2) + co;
-  v128.store(g0, a00);
-  v128.store(g0, a01, 16);
-  v128.store(g0, a02, 32);
+  store3(g0, a00, a01, a02);
   const g1 = g0 + zBytes;
-  v128.store(g1, a10);
-  v128.store(g1, a11, 16);
-  v128.store(g1, a12, 32);
+  store3(g1, a10, a11, a12);
   const g2 = g1 + zBytes;
-  v128.store(g2, a20);
-  v128.store(g2, a21, 16);
-  v128.store(g2, a22, 32);
+  store3(g2, a20, a21, a22);
   const g3 = g2 + zBytes;
-  v128.store(g3, a30);
-  v128.store(g3, a31, 16);
-  v128.store(g3, a32, 32);
+  store3(g3, a30, a31, a32);
 }
 
 // G rows j..j+3, columns c..c+3, the same one vector at a time.
@@ -260,9 +250,7 @@ function sparseTimes3(
       a2 = f32x4.add(a2, f32x4.mul(s, v128.load(mr, 32)));
     }
     const out = Out + <usize>r * rowBytes + co;
-    v128.store(out, f32x4.add(a0, e0));
-    v128.store(out, f32x4.add(a1, e1), 16);
-    v128.store(out, f32x4.add(a2, e2), 32);
+    store3(out, f32x4.add(a0, e0), f32x4.add(a1, e1), f32x4.add(a2, e2));
   }
 }
 
@@ -360,9 +348,7 @@ function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize, weigh
       const r0 = f32x4.sub(f32x4.mul(e0, scale), v128.and(wv, i32x4.eq(lane0, ys)));
       const r1 = f32x4.sub(f32x4.mul(e1, scale), v128.and(wv, i32x4.eq(lane1, ys)));
       const r2 = f32x4.sub(f32x4.mul(e2, scale), v128.and(wv, i32x4.eq(lane2, ys)));
-      v128.store(row, r0);
-      v128.store(row, r1, 16);
-      v128.store(row, r2, 32);
+      store3(row, r0, r1, r2);
       if (weights != 0) {
         g0 = f32x4.add(g0, r0);
         g1 = f32x4.add(g1, r1);
@@ -402,9 +388,7 @@ function residuals(Z: usize, n: i32, k: i32, kp: i32, y: usize, ce: usize, weigh
     }
   }
   if (weights != 0 && vectors == 3) {
-    v128.store(gb, g0);
-    v128.store(gb, g1, 16);
-    v128.store(gb, g2, 32);
+    store3(gb, g0, g1, g2);
   }
 }
 
